@@ -1,0 +1,80 @@
+"""Plain records every importer produces and the import service persists.
+
+Parsers (one module per format) only read files into these; persistence, change
+detection and address classification happen in `packstation.services.importing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    """Order status as the platforms report it, reduced to what the bench cares about."""
+
+    PAID = "paid"  # packable
+    SHIPPED = "shipped"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+
+
+@dataclass(frozen=True, slots=True)
+class BarcodeSpec:
+    """A code that stands for `units` units of one SKU (`*N` in files: a pack of N)."""
+
+    code: str
+    units: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedLine:
+    sku: str
+    title: str
+    quantity: int
+    barcodes: tuple[BarcodeSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedOrder:
+    order_no: str
+    platform: str
+    status: OrderStatus
+    recipient: str = ""
+    phone: str = ""
+    address: str = ""
+    province: str = ""
+    city: str = ""
+    district: str = ""
+    carrier: str = ""
+    waybill_no: str = ""
+    remarks: str = ""
+    platform_order_no: str = ""  # defaults to order_no when empty
+    lines: tuple[ImportedLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedProduct:
+    sku: str
+    title: str
+    barcodes: tuple[BarcodeSpec, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One rejected row or cell, reported to the user as file/row/column/reason."""
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ParsedFile:
+    """What a parser read from one file (or one file pair)."""
+
+    format: str
+    orders: list[ImportedOrder] = field(default_factory=list)
+    products: list[ImportedProduct] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
