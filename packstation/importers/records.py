@@ -7,16 +7,13 @@ detection and address classification happen in `packstation.services.importing`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from packstation.domain.orders import OrderStatus
 
-class OrderStatus(StrEnum):
-    """Order status as the platforms report it, reduced to what the bench cares about."""
-
-    PAID = "paid"  # packable
-    SHIPPED = "shipped"
-    CANCELLED = "cancelled"
-    REFUNDED = "refunded"
+__all__ = [
+    "BarcodeSpec", "ImportedLine", "ImportedOrder", "ImportedProduct", "OrderStatus",
+    "ParsedFile", "RowProblem",
+]
 
 
 @dataclass(frozen=True, slots=True)
