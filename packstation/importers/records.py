@@ -11,8 +11,13 @@ from dataclasses import dataclass, field
 from packstation.domain.orders import OrderStatus
 
 __all__ = [
-    "BarcodeSpec", "ImportedLine", "ImportedOrder", "ImportedProduct", "OrderStatus",
-    "ParsedFile", "RowProblem",
+    "BarcodeSpec",
+    "ImportedLine",
+    "ImportedOrder",
+    "ImportedProduct",
+    "OrderStatus",
+    "ParsedFile",
+    "RowProblem",
 ]
 
 
@@ -62,9 +67,10 @@ class RowProblem:
     """One rejected row or cell, reported to the user as file/row/column/reason."""
 
     file: str
-    row: int
-    column: str
-    reason: str
+    row: int  # spreadsheet row number: the header is row 1 in a plain CSV
+    column: str  # the column name as the file spells it; "" for the whole row
+    reason: str  # "中文 / English", for people
+    code: str = ""  # stable machine code, e.g. "bad_quantity", for UIs and tests
 
 
 @dataclass(slots=True)
@@ -75,3 +81,5 @@ class ParsedFile:
     orders: list[ImportedOrder] = field(default_factory=list)
     products: list[ImportedProduct] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
+    sources: tuple[str, ...] = ()  # the file(s) this came from, as given
+    encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16" or "xlsx"

@@ -1,0 +1,128 @@
+"""Group line rows into orders, the same way for every format.
+
+An order with any bad row is rejected whole: importing the good half of an order
+would let a packer ship an incomplete parcel. Each bad row is reported; the other rows
+of a rejected order are not imported and need no report of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from packstation.importers.records import (
+    BarcodeSpec,
+    ImportedLine,
+    ImportedOrder,
+    OrderStatus,
+    RowProblem,
+)
+
+# Order-level fields, in ImportedOrder's field order between order_no and lines.
+HEAD_FIELDS = (
+    "platform",
+    "status",
+    "recipient",
+    "phone",
+    "address",
+    "province",
+    "city",
+    "district",
+    "carrier",
+    "waybill_no",
+    "remarks",
+    "platform_order_no",
+)
+Head = tuple[str, OrderStatus, str, str, str, str, str, str, str, str, str, str]
+
+
+@dataclass(slots=True)
+class _Pending:
+    row: int
+    head: Head
+    lines: dict[str, list[object]] = field(default_factory=dict)  # sku -> [title, qty, codes]
+    bad: bool = False
+
+
+class OrderAssembler:
+    """Collects rows of one file (or file pair) and yields finished orders."""
+
+    def __init__(self, file: str, head_labels: dict[str, str] | None = None) -> None:
+        self.file = file
+        self.head_labels = head_labels or {}
+        self.problems: list[RowProblem] = []
+        self._orders: dict[str, _Pending] = {}
+
+    def problem(self, row: int, column: str, reason: str, code: str = "") -> None:
+        self.problems.append(RowProblem(self.file, row, column, reason, code))
+
+    def reject(self, order_no: str, row: int, column: str, reason: str, code: str) -> None:
+        """Report a bad row and drop its whole order (if the order number is known)."""
+        if order_no:
+            reason = f"订单 {order_no} 整单未导入：{reason}"
+            pending = self._orders.get(order_no)
+            if pending is None:
+                self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
+            else:
+                pending.bad = True
+        self.problem(row, column, reason, code)
+
+    def head(self, order_no: str, row: int, head: Head) -> bool:
+        """Register order-level fields; False (and a problem) if they contradict earlier rows."""
+        pending = self._orders.get(order_no)
+        if pending is None:
+            self._orders[order_no] = _Pending(row, head)
+            return True
+        if pending.head is _EMPTY_HEAD:
+            pending.head = head
+            return True
+        if pending.head == head or pending.bad:
+            return not pending.bad
+        for name, old, new in zip(HEAD_FIELDS, pending.head, head, strict=True):
+            if old != new:
+                label = self.head_labels.get(name, name)
+                self.reject(
+                    order_no,
+                    row,
+                    label,
+                    f"与第 {pending.row} 行的{label}不一致（“{_short(old)}” ≠ “{_short(new)}”） / "
+                    f"{label} differs from row {pending.row}",
+                    "inconsistent_order",
+                )
+                break
+        return False
+
+    def line(
+        self, order_no: str, sku: str, title: str, qty: int, codes: tuple[BarcodeSpec, ...]
+    ) -> None:
+        """Add a line; the same SKU twice in one order is one line with the quantities summed."""
+        lines = self._orders[order_no].lines
+        known = lines.get(sku)
+        if known is None:
+            lines[sku] = [title, qty, codes]
+            return
+        known[1] = int(known[1]) + qty  # type: ignore[call-overload]
+        old_codes: tuple[BarcodeSpec, ...] = known[2]  # type: ignore[assignment]
+        if codes:
+            known[2] = old_codes + tuple(c for c in codes if c not in old_codes)
+        if not known[0]:
+            known[0] = title
+
+    def orders(self) -> list[ImportedOrder]:
+        result: list[ImportedOrder] = []
+        for order_no, pending in self._orders.items():
+            if pending.bad or pending.head is _EMPTY_HEAD:
+                continue
+            lines = tuple(
+                ImportedLine(sku, title, qty, codes)  # type: ignore[arg-type]
+                for sku, (title, qty, codes) in pending.lines.items()
+            )
+            result.append(ImportedOrder(order_no, *pending.head, lines=lines))
+        return result
+
+
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+_EMPTY_HEAD: Head = ("", OrderStatus.PAID, "", "", "", "", "", "", "", "", "", "")

@@ -1,0 +1,123 @@
+"""Cell cleaning shared by all formats: hostile text made safe, codes unwrapped, quantities checked.
+
+Policy (documented for storage and export):
+- Control characters are removed; tab, CR and LF inside a cell become one space; bidi
+  overrides and zero-width characters are removed (they hide text on screen).
+- Formula-looking text such as `=HYPERLINK(...)` is kept verbatim as text; only the
+  Excel text wrapper `="…"` is unwrapped. Exporters escape formulas on the way out.
+- Identifiers (order numbers, SKUs, phones, waybill numbers, barcodes) longer than
+  `MAX_CODE_LEN` reject the row; free text longer than `MAX_TEXT_LEN` is cut to that
+  length (a 10 kB address is stored as its first 2,000 characters, not refused).
+"""
+
+from __future__ import annotations
+
+import re
+
+from packstation.importers.records import BarcodeSpec
+
+MAX_CODE_LEN = 64
+MAX_TEXT_LEN = 2000
+MAX_QUANTITY = 100_000
+
+_TO_SPACE = re.compile(r"[\t\r\n\x0b\x0c\u2028\u2029]+")
+_DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
+_INT = re.compile(r"^\+?\d+(?:\.0+)?$")
+
+
+def text(raw: str) -> str:
+    """Free text: control characters out, `="…"` unwrapped, trimmed, capped."""
+    if not raw:
+        return ""
+    if not raw.isprintable():
+        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw))
+    raw = raw.strip()
+    if raw.startswith('="') and raw.endswith('"') and len(raw) >= 3:
+        raw = raw[2:-1].strip()
+    if len(raw) > MAX_TEXT_LEN:
+        raw = raw[:MAX_TEXT_LEN]
+    return raw
+
+
+def code(raw: str) -> str:
+    """An identifier cell: like `text`, and the `'` / tab prefixes Excel users add are dropped."""
+    if not raw:
+        return ""
+    if not raw.isprintable():
+        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw))
+    raw = raw.strip()
+    if raw.startswith("="):
+        if raw.startswith('="') and raw.endswith('"') and len(raw) >= 3:
+            raw = raw[2:-1].strip()
+    elif raw.startswith("'"):
+        raw = raw[1:].strip()
+    return raw
+
+
+def is_scientific(value: str) -> bool:
+    """True for Excel's `3.41235E+18`: the digits past the 15th are already lost."""
+    return bool(_SCIENTIFIC.match(value))
+
+
+def code_problem(value: str) -> str | None:
+    """Why an identifier cannot be used as is, or None."""
+    if len(value) > MAX_CODE_LEN:
+        return (
+            f"太长（{len(value)} 字符，最多 {MAX_CODE_LEN}） / "
+            f"too long ({len(value)} chars, max {MAX_CODE_LEN})"
+        )
+    if _SCIENTIFIC.match(value):
+        return (
+            f"“{value}”是 Excel 科学计数法，后几位数字已丢失；"
+            "请从后台重新导出，不要用 Excel 另存 / "
+            f"'{value}' is Excel scientific notation and its last digits are lost; export the "
+            "file again instead of re-saving it in Excel"
+        )
+    return None
+
+
+def quantity(raw: str) -> int | None:
+    """A positive whole number of units (`2`, `2.0`), else None."""
+    value = code(raw)
+    if not _INT.match(value):
+        return None
+    number = int(value.split(".", 1)[0].lstrip("+"))
+    if number <= 0 or number > MAX_QUANTITY:
+        return None
+    return number
+
+
+def barcodes(raw: str) -> tuple[tuple[BarcodeSpec, ...], str | None]:
+    """`6901234567892|BOX-6901234567892*6` → specs; second item is why it is bad, or None."""
+    value = code(raw)
+    if not value:
+        return (), None
+    specs: list[BarcodeSpec] = []
+    seen: set[str] = set()
+    for part in value.split("|"):
+        item = part.strip()
+        shown = item[:40]
+        if not item:
+            continue
+        units = 1
+        if "*" in item:
+            item, _, count = item.rpartition("*")
+            item = item.strip()
+            if not count.strip().isdigit() or int(count) < 1 or int(count) > MAX_QUANTITY:
+                return (), (
+                    f"条码“{shown}”的 *N 不是正整数 / "
+                    f"barcode '{shown}': *N is not a positive whole number"
+                )
+            units = int(count)
+        if not item or any(c.isspace() for c in item):
+            return (), f"条码“{shown}”为空或含空格 / barcode '{shown}' is empty or has spaces"
+        if len(item) > MAX_CODE_LEN:
+            return (), (
+                f"条码太长（最多 {MAX_CODE_LEN} 字符） / barcode too long (max {MAX_CODE_LEN})"
+            )
+        if item in seen:
+            continue
+        seen.add(item)
+        specs.append(BarcodeSpec(item, units))
+    return tuple(specs), None

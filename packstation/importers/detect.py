@@ -1,0 +1,98 @@
+"""Recognise each file's format from its headers, pair Taobao reports, and run the parsers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from packstation.errors import UserError
+from packstation.importers import generic
+from packstation.importers.reading import Table
+from packstation.importers.records import ParsedFile
+
+FORMATS = ("csv", "products", "taobao", "jd", "pdd")
+_TICK_ROWS = 1000
+
+# A "kind" is what one file is; a format may need two kinds (Taobao orders + items).
+_Detector = Callable[[set[str]], bool]
+_Parser = Callable[[Table, Callable[[int], None]], ParsedFile]
+_KINDS: list[tuple[str, str, _Detector]] = []  # (kind, format, detector), most specific first
+_SINGLE: dict[str, _Parser] = {}
+
+
+def register(kind: str, format_: str, detector: _Detector, parser: _Parser | None) -> None:
+    """Add a file kind; `parser` is None for kinds that are only parsed as a pair."""
+    _KINDS.append((kind, format_, detector))
+    if parser is not None:
+        _SINGLE[kind] = parser
+
+
+class _Progress:
+    """Counts rows across all files and calls the callback at most once per _TICK_ROWS."""
+
+    def __init__(self, callback: Callable[[int, int], None] | None, total: int) -> None:
+        self.callback = callback
+        self.total = max(total, 1)
+        self.done = 0
+
+    def tick(self, rows: int) -> None:
+        self.done = min(self.done + rows, self.total - 1)
+        if self.callback is not None:
+            self.callback(self.done, self.total)
+
+    def finish(self) -> None:
+        if self.callback is not None:
+            self.callback(self.total, self.total)
+
+
+def detect(table: Table) -> tuple[str, str]:
+    """(kind, format) of a table from its headers; UserError listing them if unknown."""
+    headers = set(table.headers)
+    for kind, format_, detector in _KINDS:
+        if detector(headers):
+            return kind, format_
+    seen = ", ".join(h for h in table.raw_headers[:30] if h.strip())
+    raise UserError(
+        f"无法识别 {table.name} 的格式。支持：通用订单表、商品表、淘宝/天猫订单报表+宝贝报表、"
+        f"京东、拼多多订单导出。文件的表头是：{seen}",
+        f"Cannot recognise the format of {table.name}. Supported: the generic order file, "
+        "the product file, Taobao/Tmall order + item reports, JD and Pinduoduo order "
+        f"exports. Its headers are: {seen}",
+    )
+
+
+def parse_tables(
+    tables: Sequence[Table], format_: str, progress: Callable[[int, int], None] | None
+) -> list[ParsedFile]:
+    if format_ != "auto" and format_ not in FORMATS:
+        raise UserError(
+            f"未知格式“{format_}”，可选：auto、{'、'.join(FORMATS)}。",
+            f"Unknown format '{format_}'; choose auto or one of: {', '.join(FORMATS)}.",
+        )
+    kinds: list[str] = []
+    for table in tables:
+        kind, detected = detect(table)
+        if format_ != "auto" and detected != format_:
+            raise UserError(
+                f"{table.name} 看起来是 {detected} 格式，而不是指定的 {format_}。",
+                f"{table.name} looks like the {detected} format, not {format_} as asked.",
+            )
+        kinds.append(kind)
+    meter = _Progress(progress, sum(t.estimated_rows for t in tables))
+    results: list[ParsedFile] = []
+    pending_pairs: list[tuple[str, Table]] = []
+    for kind, table in zip(kinds, tables, strict=True):
+        parser = _SINGLE.get(kind)
+        if parser is None:
+            pending_pairs.append((kind, table))
+        else:
+            results.append(parser(table, meter.tick))
+    if pending_pairs:
+        from packstation.importers.taobao import parse_pairs
+
+        results.extend(parse_pairs(pending_pairs, meter.tick))
+    meter.finish()
+    return results
+
+
+register("products", "products", generic.looks_like_products, generic.parse_products)
+register("csv", "csv", generic.looks_like_orders, generic.parse_orders)

@@ -1,0 +1,232 @@
+"""Turn a CSV or XLSX file into header + text rows, whatever the encoding or spreadsheet quirks.
+
+Every format parser reads through here so that encoding detection, header normalisation
+and "numbers must never become floats" are decided once. Cells come out as `str`; XLSX
+numbers are rendered as text without ever trusting a float beyond 15 significant digits.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from packstation.errors import UserError
+
+# Rows holding fewer than this many non-empty cells are not taken for the header (title
+# lines such as "订单列表" above the real header in some XLSX exports).
+_MIN_HEADER_CELLS = 2
+_HEADER_SEARCH_ROWS = 10
+# Excel keeps 15 significant digits; any float at or above this may already be damaged.
+_FLOAT_EXACT_LIMIT = 10**15
+
+csv.field_size_limit(10 * 1024 * 1024)
+
+
+@dataclass(slots=True)
+class Table:
+    """One sheet or CSV file: normalised headers and an iterator of (row number, cells).
+
+    Row numbers are the ones a spreadsheet shows (header on its row, first data row
+    after it), so a user can find a reported row in Excel or WPS. Blank rows are skipped.
+    """
+
+    name: str
+    encoding: str
+    raw_headers: list[str]
+    headers: list[str]
+    header_row: int
+    rows: Iterator[tuple[int, list[str]]]
+    estimated_rows: int
+
+    def find(self, *names: str) -> int | None:
+        """Index of the first header among `names` (already normalised), else None."""
+        for n in names:
+            key = normalise_header(n)
+            if key in self._index:
+                return self._index[key]
+        return None
+
+    @property
+    def _index(self) -> dict[str, int]:
+        index: dict[str, int] = {}
+        for i, h in enumerate(self.headers):
+            index.setdefault(h, i)
+        return index
+
+
+_HEADER_DROP = re.compile(r"[\s\u200b-\u200f\ufeff*＊]+")
+
+
+def normalise_header(raw: str) -> str:
+    """Fold header spelling variants: spaces anywhere, full-width brackets, case, BOM, `*`."""
+    text = unicodedata.normalize("NFKC", raw)
+    text = _HEADER_DROP.sub("", text).lower()
+    text = text.replace("【", "[").replace("】", "]").replace("〔", "(").replace("〕", ")")
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1]
+    return text
+
+
+def open_table(path: Path) -> Table:
+    """Open a CSV or XLSX file; raise UserError if it cannot be read at all."""
+    if not path.exists():
+        raise UserError(f"找不到文件：{path}", f"File not found: {path}")
+    if not path.is_file():
+        raise UserError(f"不是文件：{path}", f"Not a file: {path}")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"无法读取文件 {path}：{exc}", f"Cannot read {path}: {exc}") from exc
+    if data[:4] == b"PK\x03\x04":
+        return _open_xlsx(path, data)
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise UserError(
+            f"{path.name} 是旧版 Excel（.xls）文件，请在后台重新导出 CSV 或 XLSX，"
+            "或用 Excel/WPS 另存为 .xlsx。",
+            f"{path.name} is an old Excel .xls file; export CSV or XLSX again, or save it "
+            "as .xlsx in Excel/WPS.",
+        )
+    text, encoding = decode(data, str(path))
+    return _csv_table(str(path), text, encoding)
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode by strict trial: BOMs, then UTF-8, then GBK, then GB18030.
+
+    Strict trial decoding is enough here: Chinese text in GBK is almost never valid
+    UTF-8 and the reverse fails on the first multi-byte character, so no statistical
+    detector (charset-normalizer) is needed for these four encodings.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", name), "utf-16"
+    for encoding in ("utf-8", "gbk", "gb18030"):
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        where = exc.start
+    raise UserError(
+        f"无法识别 {name} 的文字编码（第 {where} 字节起既不是 UTF-8 也不是 GBK/GB18030）。"
+        "请从后台重新导出，或用 Excel/WPS 另存为“CSV UTF-8”后再导入。",
+        f"Cannot tell the text encoding of {name}: from byte {where} it is neither UTF-8 nor "
+        "GBK/GB18030. Export it again from the shop back-end, or save it as 'CSV UTF-8' "
+        "in Excel/WPS, then import it.",
+    )
+
+
+def _strict(data: bytes, encoding: str, name: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise UserError(
+            f"{name} 声明为 {encoding} 编码，但第 {exc.start} 字节处内容损坏，请重新导出。",
+            f"{name} says it is {encoding}, but byte {exc.start} is not valid {encoding}; "
+            "export it again.",
+        ) from exc
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    """Comma unless the header line is clearly tab- or semicolon-separated."""
+    counts = {d: first_line.count(d) for d in (",", "\t", ";")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _csv_table(name: str, text: str, encoding: str) -> Table:
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    estimated = text.count("\n") + 1
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    rows = _numbered(reader)
+    return _with_header(name, encoding, rows, estimated)
+
+
+def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Number rows as a spreadsheet would and drop blank ones."""
+    for number, row in enumerate(rows, start=1):
+        for cell in row:
+            if cell and not cell.isspace():
+                yield number, row
+                break
+
+
+def _with_header(
+    name: str, encoding: str, rows: Iterator[tuple[int, list[str]]], estimated: int
+) -> Table:
+    skipped: list[tuple[int, list[str]]] = []
+    for number, row in rows:
+        filled = sum(1 for c in row if c.strip())
+        if filled >= _MIN_HEADER_CELLS or len(skipped) >= _HEADER_SEARCH_ROWS:
+            headers = [normalise_header(c) for c in row]
+            return Table(name, encoding, list(row), headers, number, rows, estimated)
+        skipped.append((number, row))
+    if skipped:  # a one-column file: take its first non-blank row as the header
+        number, row = skipped[0]
+        rest = iter(skipped[1:])
+        headers = [normalise_header(c) for c in row]
+        return Table(name, encoding, list(row), headers, number, rest, estimated)
+    raise UserError(f"{name} 是空文件，没有表头。", f"{name} is empty: no header row.")
+
+
+def _open_xlsx(path: Path, data: bytes) -> Table:
+    # Imported lazily: openpyxl costs ~0.2 s to import and most imports are CSV.
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for a damaged file
+        raise UserError(
+            f"{path.name} 不是可读取的 XLSX 文件（{exc}），请重新导出。",
+            f"{path.name} is not a readable XLSX file ({exc}); export it again.",
+        ) from exc
+    sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
+    estimated = sheet.max_row or 1
+
+    def text_rows() -> Iterator[list[str]]:
+        try:
+            for values in sheet.iter_rows(values_only=True):
+                yield [cell_text(v) for v in values]
+        finally:
+            workbook.close()
+
+    return _with_header(str(path), "xlsx", _numbered(text_rows()), estimated)
+
+
+def cell_text(value: object) -> str:
+    """Render an XLSX cell as the text the user typed, never via a lossy float.
+
+    Floats of 15+ digits come out in Excel's scientific form (`3.41234567890123E+18`) so
+    an order-number column refuses them with the same message as a re-saved CSV.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):  # openpyxl gives int only when the XML holds every digit
+        return str(value)
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < _FLOAT_EXACT_LIMIT:
+            return str(int(value))
+        if abs(value) >= _FLOAT_EXACT_LIMIT:
+            return f"{value:.14E}"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
