@@ -1,0 +1,293 @@
+"""Persisting parsed order and product files: idempotent, change-detecting, all or nothing.
+
+One transaction per file: a file with any rejected row changes nothing. Re-importing the
+same file creates nothing. An order whose status, address or lines changed is updated,
+and if a bench had started it (or packed it) it is intercepted so the parcel is stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol, TypeVar
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from packstation.domain.codes import case_folded
+from packstation.domain.orders import DONE_STATUSES, InterceptReason, OrderStatus
+from packstation.importers.records import (
+    BarcodeSpec,
+    ImportedOrder,
+    ImportedProduct,
+    ParsedFile,
+    RowProblem,
+)
+from packstation.storage.database import Database
+from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product
+
+CHUNK = 500  # IN-list size: well under SQLite's and PostgreSQL's parameter limits
+Progress = Callable[[int, int], None]
+T = TypeVar("T")
+
+
+class Destination(Protocol):
+    province: str | None
+    city: str | None
+    district: str | None
+    priority: str | None
+    ambiguous: bool
+
+
+Classifier = Callable[[str, str, str, str], Destination]
+
+
+@dataclass(slots=True)
+class ImportSummary:
+    format: str
+    orders_created: int = 0
+    orders_updated: int = 0
+    orders_intercepted: int = 0
+    orders_unchanged: int = 0
+    lines: int = 0
+    products: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)
+
+    def add(self, other: ImportSummary) -> None:
+        for name in ("orders_created", "orders_updated", "orders_intercepted",
+                     "orders_unchanged", "lines", "products"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.rejected.extend(other.rejected)
+
+
+def import_parsed(
+    db: Database, parsed: ParsedFile, classify: Classifier, *, dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Store one parsed file in one transaction (rolled back on dry run or any problem)."""
+    summary = ImportSummary(format=parsed.format, rejected=list(parsed.problems))
+    if parsed.problems:
+        return summary  # an invalid file changes nothing
+    with db.transaction() as conn:
+        products = _catalogue(parsed.products, parsed.orders)
+        summary.products = _upsert_products(conn, products)
+        _store_orders(conn, parsed.orders, classify, summary, progress)
+        if dry_run:
+            conn.rollback()
+    return summary
+
+
+# -- products ----------------------------------------------------------------------
+
+def _catalogue(products: Sequence[ImportedProduct],
+               orders: Sequence[ImportedOrder]) -> dict[str, tuple[str, set[BarcodeSpec]]]:
+    """Every SKU with its title and codes; the SKU text itself is always a 1-unit code."""
+    catalogue: dict[str, tuple[str, set[BarcodeSpec]]] = {}
+
+    def add(sku: str, title: str, barcodes: Iterable[BarcodeSpec]) -> None:
+        known_title, codes = catalogue.setdefault(sku, (title, {BarcodeSpec(sku, 1)}))
+        codes.update(barcodes)
+        if title and not known_title:
+            catalogue[sku] = (title, codes)
+
+    for product in products:
+        add(product.sku, product.title, product.barcodes)
+    for order in orders:
+        for line in order.lines:
+            add(line.sku, line.title, line.barcodes)
+    return catalogue
+
+
+def _upsert_products(conn: Connection,
+                     catalogue: dict[str, tuple[str, set[BarcodeSpec]]]) -> int:
+    ids: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for chunk in _chunks(list(catalogue)):
+        for pid, sku, title in conn.execute(
+            select(Product.id, Product.sku, Product.title).where(Product.sku.in_(chunk))
+        ):
+            ids[sku], titles[sku] = pid, title
+    new = [{"sku": sku, "title": catalogue[sku][0]} for sku in catalogue if sku not in ids]
+    if new:
+        for pid, sku in conn.execute(
+            insert(Product).returning(Product.id, Product.sku, sort_by_parameter_order=True),
+            new,
+        ):
+            ids[sku] = pid
+    for sku, (title, _codes) in catalogue.items():
+        if title and sku in titles and titles[sku] != title:
+            conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
+    existing: set[tuple[str, int]] = set()
+    for chunk in _chunks(list(ids.values())):
+        existing.update(conn.execute(
+            select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
+        ).tuples())
+    rows = [
+        {"code": spec.code, "code_folded": case_folded(spec.code), "product_id": ids[sku],
+         "units": spec.units}
+        for sku, (_title, codes) in catalogue.items()
+        for spec in sorted(codes, key=lambda s: (s.code, s.units))
+        if (spec.code, ids[sku]) not in existing
+    ]
+    if rows:
+        conn.execute(insert(Barcode), _first_per_key(rows))
+    return len(new)
+
+
+def _first_per_key(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+    """One row per (code, product): a file listing a code twice with two pack sizes keeps one."""
+    seen: set[tuple[object, object]] = set()
+    out = []
+    for row in rows:
+        key = (row["code"], row["product_id"])
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
+    return out
+
+
+# -- orders ------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Existing:
+    id: int
+    status: str
+    version: int
+    fingerprint: str
+    intercept_reason: str | None
+
+
+def _store_orders(conn: Connection, orders: Sequence[ImportedOrder], classify: Classifier,
+                  summary: ImportSummary, progress: Progress | None) -> None:
+    total = len(orders)
+    done = 0
+    for chunk in _chunks(list(orders), size=2000):
+        existing = _existing(conn, [o.order_no for o in chunk])
+        started = _started(conn, [e.id for e in existing.values()])
+        new = [o for o in chunk if o.order_no not in existing]
+        _insert_orders(conn, new, classify, summary)
+        for order in chunk:
+            old = existing.get(order.order_no)
+            if old is not None:
+                _update_order(conn, order, old, old.id in started, classify, summary)
+        done += len(chunk)
+        if progress:
+            progress(done, total)
+
+
+def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
+    found: dict[str, _Existing] = {}
+    for chunk in _chunks(order_nos):
+        for row in conn.execute(
+            select(Order.order_no, Order.id, Order.status, Order.version, Order.fingerprint,
+                   Order.intercept_reason).where(Order.order_no.in_(chunk))
+        ):
+            found[row.order_no] = _Existing(row.id, row.status, row.version, row.fingerprint,
+                                            row.intercept_reason)
+    return found
+
+
+def _started(conn: Connection, order_ids: list[int]) -> set[int]:
+    """Orders a bench is packing right now."""
+    started: set[int] = set()
+    for chunk in _chunks(order_ids):
+        started.update(conn.scalars(select(PackSession.order_id).where(
+            PackSession.order_id.in_(chunk), PackSession.state == "open")))
+    return started
+
+
+def _order_values(order: ImportedOrder, classify: Classifier) -> dict[str, object]:
+    where = classify(order.address, order.province, order.city, order.district)
+    return {
+        "order_no": order.order_no, "platform": order.platform,
+        "platform_order_no": order.platform_order_no or order.order_no,
+        "recipient": order.recipient, "phone": order.phone, "address": order.address,
+        "province": where.province or order.province, "city": where.city or order.city,
+        "district": where.district or order.district, "priority": where.priority,
+        "address_ambiguous": where.ambiguous, "carrier": order.carrier,
+        "waybill_no": order.waybill_no, "remarks": order.remarks,
+        "fingerprint": fingerprint(order),
+    }
+
+
+def _insert_orders(conn: Connection, orders: list[ImportedOrder], classify: Classifier,
+                   summary: ImportSummary) -> None:
+    if not orders:
+        return
+    now = datetime.now(UTC)
+    rows = [{**_order_values(o, classify), "status": o.status.value, "version": 1,
+             "imported_at": now, "updated_at": now} for o in orders]
+    ids = conn.execute(
+        insert(Order).returning(Order.id, sort_by_parameter_order=True), rows
+    ).scalars().all()
+    summary.orders_created += len(orders)
+    _insert_lines(conn, zip(ids, orders, strict=True), summary)
+
+
+def _insert_lines(conn: Connection, pairs: Iterable[tuple[int, ImportedOrder]],
+                  summary: ImportSummary) -> None:
+    lines = [{"order_id": oid, "sku": line.sku, "title": line.title, "quantity": line.quantity}
+             for oid, order in pairs for line in order.lines]
+    if lines:
+        conn.execute(insert(OrderLine), lines)
+    summary.lines += len(lines)
+
+
+def _update_order(conn: Connection, order: ImportedOrder, old: _Existing, in_progress: bool,
+                  classify: Classifier, summary: ImportSummary) -> None:
+    new_print = fingerprint(order)
+    status = _merged_status(old.status, order.status)
+    if new_print == old.fingerprint and status == old.status:
+        summary.orders_unchanged += 1
+        return
+    reason = _change_reason(old, order, new_print)
+    values = {**_order_values(order, classify), "status": status,
+              "version": old.version + 1, "updated_at": datetime.now(UTC)}
+    stops_parcel = in_progress or old.status in DONE_STATUSES
+    if reason is not None and stops_parcel and old.intercept_reason is None:
+        values["intercept_reason"] = reason.value
+        summary.orders_intercepted += 1
+    conn.execute(update(Order).where(Order.id == old.id).values(**values))
+    if new_print[32:] != old.fingerprint[32:]:
+        conn.execute(delete(OrderLine).where(OrderLine.order_id == old.id))
+        _insert_lines(conn, [(old.id, order)], summary)
+    summary.orders_updated += 1
+
+
+def _merged_status(current: str, imported: OrderStatus) -> str:
+    """A platform still saying `paid` does not undo our `packed`; anything else wins."""
+    if current == OrderStatus.PACKED and imported == OrderStatus.PAID:
+        return current
+    return imported.value
+
+
+def _change_reason(old: _Existing, order: ImportedOrder,
+                   new_print: str) -> InterceptReason | None:
+    if order.status is OrderStatus.CANCELLED and old.status != OrderStatus.CANCELLED:
+        return InterceptReason.CANCELLED
+    if order.status is OrderStatus.REFUNDED and old.status != OrderStatus.REFUNDED:
+        return InterceptReason.REFUNDED
+    if new_print[32:] != old.fingerprint[32:]:
+        return InterceptReason.LINES_CHANGED
+    if new_print[:32] != old.fingerprint[:32]:
+        return InterceptReason.ADDRESS_CHANGED
+    return None
+
+
+def fingerprint(order: ImportedOrder) -> str:
+    """32 hex chars of destination + 32 of lines: tells which of the two changed."""
+    destination = "\x1f".join((order.recipient, order.phone, order.address, order.province,
+                               order.city, order.district))
+    lines = "\x1e".join(f"{line.sku}\x1f{line.quantity}"
+                        for line in sorted(order.lines, key=lambda x: (x.sku, x.quantity)))
+    return _digest(destination) + _digest(lines)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]

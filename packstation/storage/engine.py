@@ -1,0 +1,68 @@
+"""Engines for the two supported databases, configured for durability.
+
+SQLite: WAL + synchronous=FULL, so a committed scan survives a power cut, and
+BEGIN IMMEDIATE so two processes never fail a read-to-write upgrade mid-transaction.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from platformdirs import user_data_path
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+
+from packstation.errors import UserError
+
+ENV_VAR = "PACKSTATION_DB"
+
+
+def default_url() -> str:
+    """`$PACKSTATION_DB`, else a SQLite file in the user data directory."""
+    env = os.environ.get(ENV_VAR)
+    if env:
+        return env
+    path = user_data_path("PackStation", appauthor=False, ensure_exists=True) / "packstation.db"
+    return f"sqlite:///{path}"
+
+
+def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
+    url = normalise_url(url or default_url())
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kwargs)
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def normalise_url(url: str) -> str:
+    """Accept plain `postgresql://` and route it to psycopg 3; reject what is not a URL."""
+    try:
+        parsed = make_url(url)
+    except Exception as exc:
+        raise UserError(f"数据库地址无效：{url}", f"invalid database URL: {url}") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+    engine = create_engine(url, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves (below)
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine

@@ -1,0 +1,198 @@
+"""Database tables (SQLAlchemy 2.x typed mappings). Same schema on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Stable constraint names so Alembic migrations are the same on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincrements INTEGER
+Key = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
+Code = Annotated[str, mapped_column(String(128))]
+Name = Annotated[str, mapped_column(String(200))]
+Timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    id: Mapped[Key]
+    sku: Mapped[Code] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+
+
+class Barcode(Base):
+    """A code on a product; `units` > 1 for a pack barcode (`*N` in files)."""
+
+    __tablename__ = "barcodes"
+    __table_args__ = (UniqueConstraint("code", "product_id", name="uq_barcodes_code_product"),)
+    id: Mapped[Key]
+    code: Mapped[Code] = mapped_column(index=True)
+    code_folded: Mapped[Code] = mapped_column(index=True)  # upper-cased, for Caps Lock flips
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("products.id", ondelete="CASCADE"))
+    units: Mapped[int] = mapped_column(default=1)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    id: Mapped[Key]
+    order_no: Mapped[Code] = mapped_column(unique=True)
+    platform: Mapped[str] = mapped_column(String(32))
+    platform_order_no: Mapped[Code] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    recipient: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    province: Mapped[str] = mapped_column(String(64), default="")
+    city: Mapped[str] = mapped_column(String(64), default="")
+    district: Mapped[str] = mapped_column(String(64), default="")
+    priority: Mapped[str | None] = mapped_column(String(32), index=True)
+    address_ambiguous: Mapped[bool] = mapped_column(default=False)
+    destination_confirmed_by: Mapped[str | None] = mapped_column(String(200))
+    carrier: Mapped[str] = mapped_column(String(64), default="")
+    waybill_no: Mapped[str] = mapped_column(String(128), default="", index=True)
+    remarks: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(default=1)  # bumped by every import that changes it
+    fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    intercept_reason: Mapped[str | None] = mapped_column(String(32))
+    imported_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    packed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    id: Mapped[Key]
+    order_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("orders.id", ondelete="CASCADE"), index=True
+    )
+    sku: Mapped[Code] = mapped_column(index=True)
+    title: Mapped[str] = mapped_column(Text, default="")
+    quantity: Mapped[int]
+
+
+class Bench(Base):
+    __tablename__ = "benches"
+    id: Mapped[Key]
+    name: Mapped[Name] = mapped_column(unique=True)
+    printer_spec: Mapped[str] = mapped_column(String(200), default="mock")
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+    id: Mapped[Key]
+    name: Mapped[Name] = mapped_column(unique=True)
+    role: Mapped[str] = mapped_column(String(16))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class PackSession(Base):
+    """One bench packing one order. The partial unique index allows one open per order."""
+
+    __tablename__ = "pack_sessions"
+    __table_args__ = (
+        Index(
+            "uq_pack_sessions_one_open_per_order", "order_id", unique=True,
+            sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'"),
+        ),
+        Index("ix_pack_sessions_bench_state", "bench", "state"),
+    )
+    id: Mapped[Key]
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id"), index=True)
+    bench: Mapped[Name]
+    packer: Mapped[str] = mapped_column(String(200), default="")
+    state: Mapped[str] = mapped_column(String(16))
+    order_version: Mapped[int]
+    taken_over_from: Mapped[int | None] = mapped_column(BigId, ForeignKey("pack_sessions.id"))
+    opened_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ScanEvent(Base):
+    """Append-only: every scan, accepted or refused, with what we made of it."""
+
+    __tablename__ = "scan_events"
+    id: Mapped[Key]
+    session_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("pack_sessions.id"), index=True
+    )
+    order_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("orders.id"))
+    bench: Mapped[Name]
+    packer: Mapped[str] = mapped_column(String(200), default="")
+    at: Mapped[Timestamp] = mapped_column(index=True)
+    raw_code: Mapped[str] = mapped_column(Text)
+    code: Mapped[str] = mapped_column(String(512))
+    verdict: Mapped[str] = mapped_column(String(32))
+    sku: Mapped[str | None] = mapped_column(String(128))
+    units: Mapped[int] = mapped_column(default=0)
+
+
+class PrintJob(Base):
+    """The print outbox: one row per label to print; `idempotency_key` forbids duplicates."""
+
+    __tablename__ = "print_jobs"
+    id: Mapped[Key]
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("pack_sessions.id"))
+    bench: Mapped[Name]
+    printer_spec: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(16))  # completion | reprint | batch
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AuditRecord(Base):
+    """Every supervisor override and every change to rules, for later questions."""
+
+    __tablename__ = "audit"
+    id: Mapped[Key]
+    at: Mapped[Timestamp] = mapped_column(default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(64))
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+
+
+class Setting(Base):
+    """Shared configuration every bench reads (e.g. priority rules), as JSON."""
+
+    __tablename__ = "settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
