@@ -37,8 +37,11 @@ def build_parser() -> argparse.ArgumentParser:
         prog="packstation",
         description="PackStation — 扫描验货打包工作站 / scan-and-pack bench software",
     )
-    parser.add_argument("--db", help="SQLAlchemy database URL (default: $PACKSTATION_DB or "
-                        "a SQLite file in the user data directory)")
+    parser.add_argument(
+        "--db",
+        help="SQLAlchemy database URL (default: $PACKSTATION_DB or "
+        "a SQLite file in the user data directory)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(subparsers)

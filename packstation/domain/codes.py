@@ -46,7 +46,7 @@ def normalise(raw: str, rules: CodeRules = CodeRules()) -> ScannedCode:
     text = text.strip()
     for prefix in rules.strip_prefixes:
         if prefix and text.startswith(prefix):
-            text = text[len(prefix):]
+            text = text[len(prefix) :]
             break
     for suffix in rules.strip_suffixes:
         if suffix and text.endswith(suffix):

@@ -54,7 +54,9 @@ def judge_unit(
 
 
 def is_bounce(
-    code: str, previous_code: str | None, seconds_since_previous: float | None,
+    code: str,
+    previous_code: str | None,
+    seconds_since_previous: float | None,
     window_s: float = DEFAULT_BOUNCE_WINDOW_S,
 ) -> bool:
     """A scanner double read: the same code again faster than a person can rescan."""

@@ -31,5 +31,6 @@ class Verdict(StrEnum):
 
 
 _COUNTING = frozenset({Verdict.OK, Verdict.ORDER_COMPLETE})
-_POSITIVE = frozenset({Verdict.OK, Verdict.ORDER_COMPLETE, Verdict.ORDER_OPENED,
-                       Verdict.DUPLICATE_READ})
+_POSITIVE = frozenset(
+    {Verdict.OK, Verdict.ORDER_COMPLETE, Verdict.ORDER_OPENED, Verdict.DUPLICATE_READ}
+)

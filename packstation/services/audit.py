@@ -11,9 +11,15 @@ from sqlalchemy import Connection, insert
 from packstation.storage.tables import AuditRecord
 
 
-def record_audit(conn: Connection, actor: str, action: str, target: str,
-                 detail: dict[str, Any] | None = None) -> None:
-    conn.execute(insert(AuditRecord).values(
-        at=datetime.now(UTC), actor=actor, action=action, target=target,
-        detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
-    ))
+def record_audit(
+    conn: Connection, actor: str, action: str, target: str, detail: dict[str, Any] | None = None
+) -> None:
+    conn.execute(
+        insert(AuditRecord).values(
+            at=datetime.now(UTC),
+            actor=actor,
+            action=action,
+            target=target,
+            detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
+        )
+    )

@@ -11,12 +11,14 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Connection, delete, insert, select, update
 
 from packstation.domain.codes import case_folded
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, OrderStatus
+from packstation.importers import parse_files
 from packstation.importers.records import (
     BarcodeSpec,
     ImportedOrder,
@@ -55,14 +57,24 @@ class ImportSummary:
     rejected: list[RowProblem] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
-        for name in ("orders_created", "orders_updated", "orders_intercepted",
-                     "orders_unchanged", "lines", "products"):
+        for name in (
+            "orders_created",
+            "orders_updated",
+            "orders_intercepted",
+            "orders_unchanged",
+            "lines",
+            "products",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected.extend(other.rejected)
 
 
 def import_parsed(
-    db: Database, parsed: ParsedFile, classify: Classifier, *, dry_run: bool = False,
+    db: Database,
+    parsed: ParsedFile,
+    classify: Classifier,
+    *,
+    dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportSummary:
     """Store one parsed file in one transaction (rolled back on dry run or any problem)."""
@@ -80,8 +92,10 @@ def import_parsed(
 
 # -- products ----------------------------------------------------------------------
 
-def _catalogue(products: Sequence[ImportedProduct],
-               orders: Sequence[ImportedOrder]) -> dict[str, tuple[str, set[BarcodeSpec]]]:
+
+def _catalogue(
+    products: Sequence[ImportedProduct], orders: Sequence[ImportedOrder]
+) -> dict[str, tuple[str, set[BarcodeSpec]]]:
     """Every SKU with its title and codes; the SKU text itself is always a 1-unit code."""
     catalogue: dict[str, tuple[str, set[BarcodeSpec]]] = {}
 
@@ -99,8 +113,7 @@ def _catalogue(products: Sequence[ImportedProduct],
     return catalogue
 
 
-def _upsert_products(conn: Connection,
-                     catalogue: dict[str, tuple[str, set[BarcodeSpec]]]) -> int:
+def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[BarcodeSpec]]]) -> int:
     ids: dict[str, int] = {}
     titles: dict[str, str] = {}
     for chunk in _chunks(list(catalogue)):
@@ -120,12 +133,18 @@ def _upsert_products(conn: Connection,
             conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
     existing: set[tuple[str, int]] = set()
     for chunk in _chunks(list(ids.values())):
-        existing.update(conn.execute(
-            select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
-        ).tuples())
+        existing.update(
+            conn.execute(
+                select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
+            ).tuples()
+        )
     rows = [
-        {"code": spec.code, "code_folded": case_folded(spec.code), "product_id": ids[sku],
-         "units": spec.units}
+        {
+            "code": spec.code,
+            "code_folded": case_folded(spec.code),
+            "product_id": ids[sku],
+            "units": spec.units,
+        }
         for sku, (_title, codes) in catalogue.items()
         for spec in sorted(codes, key=lambda s: (s.code, s.units))
         if (spec.code, ids[sku]) not in existing
@@ -149,6 +168,7 @@ def _first_per_key(rows: list[dict[str, object]]) -> list[dict[str, object]]:
 
 # -- orders ------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, slots=True)
 class _Existing:
     id: int
@@ -158,8 +178,13 @@ class _Existing:
     intercept_reason: str | None
 
 
-def _store_orders(conn: Connection, orders: Sequence[ImportedOrder], classify: Classifier,
-                  summary: ImportSummary, progress: Progress | None) -> None:
+def _store_orders(
+    conn: Connection,
+    orders: Sequence[ImportedOrder],
+    classify: Classifier,
+    summary: ImportSummary,
+    progress: Progress | None,
+) -> None:
     total = len(orders)
     done = 0
     for chunk in _chunks(list(orders), size=2000):
@@ -180,11 +205,18 @@ def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
     for chunk in _chunks(order_nos):
         for row in conn.execute(
-            select(Order.order_no, Order.id, Order.status, Order.version, Order.fingerprint,
-                   Order.intercept_reason).where(Order.order_no.in_(chunk))
+            select(
+                Order.order_no,
+                Order.id,
+                Order.status,
+                Order.version,
+                Order.fingerprint,
+                Order.intercept_reason,
+            ).where(Order.order_no.in_(chunk))
         ):
-            found[row.order_no] = _Existing(row.id, row.status, row.version, row.fingerprint,
-                                            row.intercept_reason)
+            found[row.order_no] = _Existing(
+                row.id, row.status, row.version, row.fingerprint, row.intercept_reason
+            )
     return found
 
 
@@ -192,58 +224,95 @@ def _started(conn: Connection, order_ids: list[int]) -> set[int]:
     """Orders a bench is packing right now."""
     started: set[int] = set()
     for chunk in _chunks(order_ids):
-        started.update(conn.scalars(select(PackSession.order_id).where(
-            PackSession.order_id.in_(chunk), PackSession.state == "open")))
+        started.update(
+            conn.scalars(
+                select(PackSession.order_id).where(
+                    PackSession.order_id.in_(chunk), PackSession.state == "open"
+                )
+            )
+        )
     return started
 
 
 def _order_values(order: ImportedOrder, classify: Classifier) -> dict[str, object]:
     where = classify(order.address, order.province, order.city, order.district)
     return {
-        "order_no": order.order_no, "platform": order.platform,
+        "order_no": order.order_no,
+        "platform": order.platform,
         "platform_order_no": order.platform_order_no or order.order_no,
-        "recipient": order.recipient, "phone": order.phone, "address": order.address,
-        "province": where.province or order.province, "city": where.city or order.city,
-        "district": where.district or order.district, "priority": where.priority,
-        "address_ambiguous": where.ambiguous, "carrier": order.carrier,
-        "waybill_no": order.waybill_no, "remarks": order.remarks,
+        "recipient": order.recipient,
+        "phone": order.phone,
+        "address": order.address,
+        "province": where.province or order.province,
+        "city": where.city or order.city,
+        "district": where.district or order.district,
+        "priority": where.priority,
+        "address_ambiguous": where.ambiguous,
+        "carrier": order.carrier,
+        "waybill_no": order.waybill_no,
+        "remarks": order.remarks,
         "fingerprint": fingerprint(order),
     }
 
 
-def _insert_orders(conn: Connection, orders: list[ImportedOrder], classify: Classifier,
-                   summary: ImportSummary) -> None:
+def _insert_orders(
+    conn: Connection, orders: list[ImportedOrder], classify: Classifier, summary: ImportSummary
+) -> None:
     if not orders:
         return
     now = datetime.now(UTC)
-    rows = [{**_order_values(o, classify), "status": o.status.value, "version": 1,
-             "imported_at": now, "updated_at": now} for o in orders]
-    ids = conn.execute(
-        insert(Order).returning(Order.id, sort_by_parameter_order=True), rows
-    ).scalars().all()
+    rows = [
+        {
+            **_order_values(o, classify),
+            "status": o.status.value,
+            "version": 1,
+            "imported_at": now,
+            "updated_at": now,
+        }
+        for o in orders
+    ]
+    ids = (
+        conn.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), rows)
+        .scalars()
+        .all()
+    )
     summary.orders_created += len(orders)
     _insert_lines(conn, zip(ids, orders, strict=True), summary)
 
 
-def _insert_lines(conn: Connection, pairs: Iterable[tuple[int, ImportedOrder]],
-                  summary: ImportSummary) -> None:
-    lines = [{"order_id": oid, "sku": line.sku, "title": line.title, "quantity": line.quantity}
-             for oid, order in pairs for line in order.lines]
+def _insert_lines(
+    conn: Connection, pairs: Iterable[tuple[int, ImportedOrder]], summary: ImportSummary
+) -> None:
+    lines = [
+        {"order_id": oid, "sku": line.sku, "title": line.title, "quantity": line.quantity}
+        for oid, order in pairs
+        for line in order.lines
+    ]
     if lines:
         conn.execute(insert(OrderLine), lines)
     summary.lines += len(lines)
 
 
-def _update_order(conn: Connection, order: ImportedOrder, old: _Existing, in_progress: bool,
-                  classify: Classifier, summary: ImportSummary) -> None:
+def _update_order(
+    conn: Connection,
+    order: ImportedOrder,
+    old: _Existing,
+    in_progress: bool,
+    classify: Classifier,
+    summary: ImportSummary,
+) -> None:
     new_print = fingerprint(order)
     status = _merged_status(old.status, order.status)
     if new_print == old.fingerprint and status == old.status:
         summary.orders_unchanged += 1
         return
     reason = _change_reason(old, order, new_print)
-    values = {**_order_values(order, classify), "status": status,
-              "version": old.version + 1, "updated_at": datetime.now(UTC)}
+    values = {
+        **_order_values(order, classify),
+        "status": status,
+        "version": old.version + 1,
+        "updated_at": datetime.now(UTC),
+    }
     stops_parcel = in_progress or old.status in DONE_STATUSES
     if reason is not None and stops_parcel and old.intercept_reason is None:
         values["intercept_reason"] = reason.value
@@ -262,8 +331,7 @@ def _merged_status(current: str, imported: OrderStatus) -> str:
     return imported.value
 
 
-def _change_reason(old: _Existing, order: ImportedOrder,
-                   new_print: str) -> InterceptReason | None:
+def _change_reason(old: _Existing, order: ImportedOrder, new_print: str) -> InterceptReason | None:
     if order.status is OrderStatus.CANCELLED and old.status != OrderStatus.CANCELLED:
         return InterceptReason.CANCELLED
     if order.status is OrderStatus.REFUNDED and old.status != OrderStatus.REFUNDED:
@@ -277,10 +345,13 @@ def _change_reason(old: _Existing, order: ImportedOrder,
 
 def fingerprint(order: ImportedOrder) -> str:
     """32 hex chars of destination + 32 of lines: tells which of the two changed."""
-    destination = "\x1f".join((order.recipient, order.phone, order.address, order.province,
-                               order.city, order.district))
-    lines = "\x1e".join(f"{line.sku}\x1f{line.quantity}"
-                        for line in sorted(order.lines, key=lambda x: (x.sku, x.quantity)))
+    destination = "\x1f".join(
+        (order.recipient, order.phone, order.address, order.province, order.city, order.district)
+    )
+    lines = "\x1e".join(
+        f"{line.sku}\x1f{line.quantity}"
+        for line in sorted(order.lines, key=lambda x: (x.sku, x.quantity))
+    )
     return _digest(destination) + _digest(lines)
 
 
@@ -290,4 +361,24 @@ def _digest(text: str) -> str:
 
 def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
+
+
+def import_files(
+    db: Database,
+    paths: Sequence[Path],
+    classify: Classifier,
+    *,
+    format: str = "auto",
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> ImportSummary:
+    """Parse and store files; each file (or Taobao pair) is its own all-or-nothing unit.
+
+    `progress(done, total)` reports parsing and then storing, so a bar moves all the way.
+    """
+    parsed_files = parse_files(paths, format=format, progress=progress)
+    total = ImportSummary(format=",".join(dict.fromkeys(p.format for p in parsed_files)))
+    for parsed in parsed_files:
+        total.add(import_parsed(db, parsed, classify, dry_run=dry_run, progress=progress))
+    return total

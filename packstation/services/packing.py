@@ -60,7 +60,9 @@ class PackingStation:
     """One bench. Not thread-safe: a bench scans one code at a time."""
 
     def __init__(
-        self, db: Database, settings: StationSettings,
+        self,
+        db: Database,
+        settings: StationSettings,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.db = db
@@ -78,9 +80,10 @@ class PackingStation:
         """After a restart: the bench's open session with exactly its committed scans."""
         with self.db.transaction() as conn:
             session_id = conn.scalar(
-                select(PackSession.id).where(
-                    PackSession.bench == self.settings.bench, PackSession.state == "open"
-                ).order_by(PackSession.id.desc()).limit(1)
+                select(PackSession.id)
+                .where(PackSession.bench == self.settings.bench, PackSession.state == "open")
+                .order_by(PackSession.id.desc())
+                .limit(1)
             )
             self._open = _load_box(conn, session_id) if session_id is not None else None
         return self.box
@@ -94,7 +97,8 @@ class PackingStation:
         now = self._clock()
         scanned = normalise(raw, self.settings.code_rules)
         bounce = live and is_bounce(
-            scanned.code, self._last_code,
+            scanned.code,
+            self._last_code,
             None if self._last_at is None else now - self._last_at,
             self.settings.bounce_window_s,
         )
@@ -118,8 +122,10 @@ class PackingStation:
         """Move an order's open session from another bench to this one (supervisor only)."""
         actor = require_supervisor(self.db, supervisor, pin)
         if self._open is not None:
-            raise UserError("本工位还有未完成的包裹，请先完成或取消",
-                            "this bench has an open box: complete or cancel it first")
+            raise UserError(
+                "本工位还有未完成的包裹，请先完成或取消",
+                "this bench has an open box: complete or cancel it first",
+            )
         scanned = normalise(order_code, self.settings.code_rules)
         with self.db.transaction() as conn:
             order = _find_order(conn, scanned)
@@ -127,17 +133,22 @@ class PackingStation:
                 raise UserError(f"找不到订单：{scanned.code}", f"order not found: {scanned.code}")
             old = conn.execute(
                 select(PackSession.id, PackSession.bench).where(
-                    PackSession.order_id == order.id, PackSession.state == "open")
+                    PackSession.order_id == order.id, PackSession.state == "open"
+                )
             ).first()
             if old is None:
                 return self._open_order(conn, order_code, scanned)
             _close_session(conn, old.id, "taken_over")
             session_id = self._insert_session(conn, order.id, order.version, taken_over_from=old.id)
-            record_audit(conn, actor, "take_over", order.order_no,
-                         {"from_bench": old.bench, "to_bench": self.settings.bench})
+            record_audit(
+                conn,
+                actor,
+                "take_over",
+                order.order_no,
+                {"from_bench": old.bench, "to_bench": self.settings.bench},
+            )
             self._open = _load_box(conn, session_id)
-            return self._log(conn, order_code, scanned, Verdict.ORDER_OPENED,
-                             other_bench=old.bench)
+            return self._log(conn, order_code, scanned, Verdict.ORDER_OPENED, other_bench=old.bench)
 
     # -- opening -----------------------------------------------------------------
 
@@ -150,46 +161,85 @@ class PackingStation:
                 return self._open_single_item(conn, raw, scanned)
             return self._log(conn, raw, scanned, Verdict.NOT_FOUND)
         if order.status in STOPPED_STATUSES or order.intercept_reason:
-            return self._log(conn, raw, scanned, Verdict.INTERCEPTED, order_id=order.id,
-                             order_no=order.order_no,
-                             intercept_reason=order.intercept_reason or order.status)
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                Verdict.INTERCEPTED,
+                order_id=order.id,
+                order_no=order.order_no,
+                intercept_reason=order.intercept_reason or order.status,
+            )
         if order.status in DONE_STATUSES:
-            return self._log(conn, raw, scanned, Verdict.ALREADY_PACKED, order_id=order.id,
-                             order_no=order.order_no)
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                Verdict.ALREADY_PACKED,
+                order_id=order.id,
+                order_no=order.order_no,
+            )
         return self._start_session(conn, raw, scanned, order)
 
-    def _start_session(self, conn: Connection, raw: str, scanned: ScannedCode,
-                       order: _OrderRow) -> ScanResult:
+    def _start_session(
+        self, conn: Connection, raw: str, scanned: ScannedCode, order: _OrderRow
+    ) -> ScanResult:
         existing = conn.execute(
             select(PackSession.id, PackSession.bench).where(
-                PackSession.order_id == order.id, PackSession.state == "open")
+                PackSession.order_id == order.id, PackSession.state == "open"
+            )
         ).first()
         if existing is not None and existing.bench != self.settings.bench:
-            return self._log(conn, raw, scanned, Verdict.IN_PROGRESS_ELSEWHERE,
-                             order_id=order.id, order_no=order.order_no,
-                             other_bench=existing.bench)
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                Verdict.IN_PROGRESS_ELSEWHERE,
+                order_id=order.id,
+                order_no=order.order_no,
+                other_bench=existing.bench,
+            )
         if existing is not None:
             session_id = existing.id  # this bench's own box, e.g. after a restart
         else:
             session_id = self._insert_session(conn, order.id, order.version)
             if session_id is None:  # another bench won the race for this order
-                other = conn.scalar(select(PackSession.bench).where(
-                    PackSession.order_id == order.id, PackSession.state == "open"))
-                return self._log(conn, raw, scanned, Verdict.IN_PROGRESS_ELSEWHERE,
-                                 order_id=order.id, order_no=order.order_no, other_bench=other)
+                other = conn.scalar(
+                    select(PackSession.bench).where(
+                        PackSession.order_id == order.id, PackSession.state == "open"
+                    )
+                )
+                return self._log(
+                    conn,
+                    raw,
+                    scanned,
+                    Verdict.IN_PROGRESS_ELSEWHERE,
+                    order_id=order.id,
+                    order_no=order.order_no,
+                    other_bench=other,
+                )
         self._open = _load_box(conn, session_id)
         return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
 
-    def _insert_session(self, conn: Connection, order_id: int, version: int,
-                        taken_over_from: int | None = None) -> int | None:
+    def _insert_session(
+        self, conn: Connection, order_id: int, version: int, taken_over_from: int | None = None
+    ) -> int | None:
         """A new open session, or None when the database says one is open already."""
         try:
             with conn.begin_nested():
-                return conn.scalar(insert(PackSession).values(
-                    order_id=order_id, bench=self.settings.bench, packer=self.settings.packer,
-                    state="open", order_version=version, taken_over_from=taken_over_from,
-                    opened_at=datetime.now(UTC),
-                ).returning(PackSession.id))
+                return conn.scalar(
+                    insert(PackSession)
+                    .values(
+                        order_id=order_id,
+                        bench=self.settings.bench,
+                        packer=self.settings.packer,
+                        state="open",
+                        order_version=version,
+                        taken_over_from=taken_over_from,
+                        opened_at=datetime.now(UTC),
+                    )
+                    .returning(PackSession.id)
+                )
         except IntegrityError:
             return None
 
@@ -214,8 +264,9 @@ class PackingStation:
 
     # -- scanning units ----------------------------------------------------------
 
-    def _scan_unit(self, conn: Connection, raw: str, scanned: ScannedCode,
-                   resolution: Resolution | None = None) -> ScanResult:
+    def _scan_unit(
+        self, conn: Connection, raw: str, scanned: ScannedCode, resolution: Resolution | None = None
+    ) -> ScanResult:
         assert self._open is not None
         box = self._open.box
         order = conn.execute(
@@ -225,47 +276,95 @@ class PackingStation:
         ).one()
         if order.state != "open":  # taken over or closed by a supervisor elsewhere
             self._open = None
-            other = conn.scalar(select(PackSession.bench).where(
-                PackSession.order_id == box.order_id, PackSession.state == "open"))
-            return self._log(conn, raw, scanned, Verdict.IN_PROGRESS_ELSEWHERE,
-                             order_id=box.order_id, order_no=box.order_no, other_bench=other)
-        reason = _intercept_reason(order.status, order.intercept_reason,
-                                   changed=order.version != self._open.version)
+            other = conn.scalar(
+                select(PackSession.bench).where(
+                    PackSession.order_id == box.order_id, PackSession.state == "open"
+                )
+            )
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                Verdict.IN_PROGRESS_ELSEWHERE,
+                order_id=box.order_id,
+                order_no=box.order_no,
+                other_bench=other,
+            )
+        reason = _intercept_reason(
+            order.status, order.intercept_reason, changed=order.version != self._open.version
+        )
         if reason is not None:
             _close_session(conn, box.session_id, "intercepted")
             self._open = None
-            return self._log(conn, raw, scanned, Verdict.INTERCEPTED, session_id=box.session_id,
-                             order_id=box.order_id, order_no=box.order_no,
-                             intercept_reason=reason)
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                Verdict.INTERCEPTED,
+                session_id=box.session_id,
+                order_id=box.order_id,
+                order_no=box.order_no,
+                intercept_reason=reason,
+            )
         resolution = resolution or _resolve(conn, scanned)
         verdict = judge_unit(self._open.required, self._open.packed, resolution)
         match = resolution.match
         if not verdict.accepted or match is None:
-            return self._log(conn, raw, scanned, verdict, session_id=box.session_id,
-                             order_id=box.order_id, order_no=box.order_no,
-                             sku=match.sku if match else None,
-                             candidates=tuple(m.sku for m in resolution.matches))
+            return self._log(
+                conn,
+                raw,
+                scanned,
+                verdict,
+                session_id=box.session_id,
+                order_id=box.order_id,
+                order_no=box.order_no,
+                sku=match.sku if match else None,
+                candidates=tuple(m.sku for m in resolution.matches),
+            )
         self._open.packed[match.sku] = self._open.packed.get(match.sku, 0) + match.units
         self._open.box = _with_packed(box, self._open.packed)
         packed_box = self._open.box
         job_id = None
         if verdict is Verdict.ORDER_COMPLETE:
             job_id = self._complete(conn, packed_box)
-        return self._log(conn, raw, scanned, verdict, box=packed_box, sku=match.sku,
-                         units=match.units, print_job_id=job_id)
+        return self._log(
+            conn,
+            raw,
+            scanned,
+            verdict,
+            box=packed_box,
+            sku=match.sku,
+            units=match.units,
+            print_job_id=job_id,
+        )
 
     def _complete(self, conn: Connection, box: Box) -> int | None:
         self._open = None
-        return finish_session(conn, box.session_id,
-                              print_label=self.settings.print_on_completion,
-                              printer_spec=self.settings.printer_spec)
+        return finish_session(
+            conn,
+            box.session_id,
+            print_label=self.settings.print_on_completion,
+            printer_spec=self.settings.printer_spec,
+        )
 
-    def _log(self, conn: Connection, raw: str, scanned: ScannedCode, verdict: Verdict, *,
-             session_id: int | None = None, order_id: int | None = None,
-             order_no: str | None = None, sku: str | None = None, units: int = 0,
-             print_job_id: int | None = None, other_bench: str | None = None,
-             intercept_reason: str | None = None, candidates: tuple[str, ...] = (),
-             box: Box | None = None) -> ScanResult:
+    def _log(
+        self,
+        conn: Connection,
+        raw: str,
+        scanned: ScannedCode,
+        verdict: Verdict,
+        *,
+        session_id: int | None = None,
+        order_id: int | None = None,
+        order_no: str | None = None,
+        sku: str | None = None,
+        units: int = 0,
+        print_job_id: int | None = None,
+        other_bench: str | None = None,
+        intercept_reason: str | None = None,
+        candidates: tuple[str, ...] = (),
+        box: Box | None = None,
+    ) -> ScanResult:
         """Append the scan event (in the caller's transaction) and build the answer.
 
         The answer's box is the one this scan concerned: the open box, or the box the
@@ -276,21 +375,36 @@ class PackingStation:
             session_id = session_id or box.session_id
             order_id = order_id or box.order_id
             order_no = order_no or box.order_no
-        conn.execute(insert(ScanEvent).values(
-            session_id=session_id, order_id=order_id, bench=self.settings.bench,
-            packer=self.settings.packer, at=datetime.now(UTC), raw_code=raw[:RAW_KEPT],
-            code=scanned.code, verdict=verdict.value, sku=sku, units=units,
-        ))
+        conn.execute(
+            insert(ScanEvent).values(
+                session_id=session_id,
+                order_id=order_id,
+                bench=self.settings.bench,
+                packer=self.settings.packer,
+                at=datetime.now(UTC),
+                raw_code=raw[:RAW_KEPT],
+                code=scanned.code,
+                verdict=verdict.value,
+                sku=sku,
+                units=units,
+            )
+        )
         return ScanResult(
-            verdict=verdict, code=scanned.code, order_no=order_no, sku=sku, units=units,
+            verdict=verdict,
+            code=scanned.code,
+            order_no=order_no,
+            sku=sku,
+            units=units,
             box=box,
-            print_job_id=print_job_id, other_bench=other_bench,
+            print_job_id=print_job_id,
+            other_bench=other_bench,
             intercept_reason=intercept_reason,
             candidates=candidates if verdict is Verdict.AMBIGUOUS_CODE else (),
         )
 
 
 # -- queries ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True, slots=True)
 class _OrderRow:
@@ -308,9 +422,11 @@ def _find_order(conn: Connection, scanned: ScannedCode) -> _OrderRow | None:
     code = scanned.code
     rows = conn.execute(
         select(Order.id, Order.order_no, Order.status, Order.version, Order.intercept_reason)
-        .where(or_(Order.order_no == code, Order.platform_order_no == code,
-                   Order.waybill_no == code))
-        .order_by((Order.order_no == code).desc(), Order.id).limit(1)
+        .where(
+            or_(Order.order_no == code, Order.platform_order_no == code, Order.waybill_no == code)
+        )
+        .order_by((Order.order_no == code).desc(), Order.id)
+        .limit(1)
     ).first()
     return _OrderRow(*rows) if rows else None
 
@@ -327,7 +443,8 @@ def _oldest_single_item_order(conn: Connection, sku: str) -> _OrderRow | None:
             ~exists().where(and_(other_line.order_id == Order.id, other_line.id != OrderLine.id)),
             ~exists().where(and_(PackSession.order_id == Order.id, PackSession.state == "open")),
         )
-        .order_by(Order.imported_at, Order.id).limit(1)
+        .order_by(Order.imported_at, Order.id)
+        .limit(1)
     ).first()
     return _OrderRow(*row) if row else None
 
@@ -342,8 +459,10 @@ def _resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
         .where(Barcode.code.in_(scanned.keys))
     ).all()
     for key in scanned.keys:
-        matches = sorted({CodeMatch(sku, units) for code, sku, units in rows if code == key},
-                         key=lambda m: (m.sku, m.units))
+        matches = sorted(
+            {CodeMatch(sku, units) for code, sku, units in rows if code == key},
+            key=lambda m: (m.sku, m.units),
+        )
         if matches:
             return Resolution(tuple(matches))
     folded = conn.execute(
@@ -351,8 +470,11 @@ def _resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
         .join(Product, Product.id == Barcode.product_id)
         .where(Barcode.code_folded == case_folded(scanned.code))
     ).all()
-    return Resolution(tuple(sorted({CodeMatch(sku, units) for sku, units in folded},
-                                   key=lambda m: (m.sku, m.units))))
+    return Resolution(
+        tuple(
+            sorted({CodeMatch(sku, units) for sku, units in folded}, key=lambda m: (m.sku, m.units))
+        )
+    )
 
 
 def _intercept_reason(status: str, reason: str | None, *, changed: bool) -> str | None:
@@ -364,54 +486,95 @@ def _intercept_reason(status: str, reason: str | None, *, changed: bool) -> str 
 
 
 def _close_session(conn: Connection, session_id: int, state: str) -> None:
-    conn.execute(update(PackSession).where(
-        PackSession.id == session_id, PackSession.state == "open",
-    ).values(state=state, closed_at=datetime.now(UTC)))
+    conn.execute(
+        update(PackSession)
+        .where(
+            PackSession.id == session_id,
+            PackSession.state == "open",
+        )
+        .values(state=state, closed_at=datetime.now(UTC))
+    )
 
 
 def _session_chain(conn: Connection, session_id: int) -> list[int]:
     """This session and the ones it took over: their units are in the same box."""
     chain = [session_id]
-    while (previous := conn.scalar(select(PackSession.taken_over_from)
-                                   .where(PackSession.id == chain[-1]))) is not None:
+    while (
+        previous := conn.scalar(
+            select(PackSession.taken_over_from).where(PackSession.id == chain[-1])
+        )
+    ) is not None:
         chain.append(previous)
     return chain
 
 
 def _load_box(conn: Connection, session_id: int) -> _OpenBox:
-    session = conn.execute(select(PackSession.order_id, PackSession.order_version)
-                           .where(PackSession.id == session_id)).one()
-    order = conn.execute(select(
-        Order.id, Order.order_no, Order.platform, Order.recipient, Order.address,
-        Order.province, Order.city, Order.district, Order.priority, Order.address_ambiguous,
-        Order.carrier, Order.waybill_no,
-    ).where(Order.id == session.order_id)).one()
-    lines = conn.execute(select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
-                         .where(OrderLine.order_id == session.order_id)
-                         .order_by(OrderLine.id)).all()
+    session = conn.execute(
+        select(PackSession.order_id, PackSession.order_version).where(PackSession.id == session_id)
+    ).one()
+    order = conn.execute(
+        select(
+            Order.id,
+            Order.order_no,
+            Order.platform,
+            Order.recipient,
+            Order.address,
+            Order.province,
+            Order.city,
+            Order.district,
+            Order.priority,
+            Order.address_ambiguous,
+            Order.carrier,
+            Order.waybill_no,
+        ).where(Order.id == session.order_id)
+    ).one()
+    lines = conn.execute(
+        select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
+        .where(OrderLine.order_id == session.order_id)
+        .order_by(OrderLine.id)
+    ).all()
     required: dict[str, int] = {}
     titles: dict[str, str] = {}
     for sku, title, quantity in lines:
         required[sku] = required.get(sku, 0) + quantity
         titles.setdefault(sku, title)
-    packed = dict(conn.execute(
-        select(ScanEvent.sku, func.sum(ScanEvent.units))
-        .where(ScanEvent.session_id.in_(_session_chain(conn, session_id)), ScanEvent.units > 0)
-        .group_by(ScanEvent.sku)
-    ).tuples().all())
-    box = Box(
-        session_id=session_id, order_id=order.id, order_no=order.order_no,
-        platform=order.platform, recipient=order.recipient, address=order.address,
-        province=order.province, city=order.city, district=order.district,
-        priority=order.priority, address_ambiguous=order.address_ambiguous,
-        carrier=order.carrier, waybill_no=order.waybill_no, lines=(),
+    packed = dict(
+        conn.execute(
+            select(ScanEvent.sku, func.sum(ScanEvent.units))
+            .where(ScanEvent.session_id.in_(_session_chain(conn, session_id)), ScanEvent.units > 0)
+            .group_by(ScanEvent.sku)
+        )
+        .tuples()
+        .all()
     )
-    box = replace(box, lines=tuple(
-        LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items()))
-    return _OpenBox(box=_with_packed(box, packed), version=session.order_version,
-                    required=required, packed={k: int(v) for k, v in packed.items()})
+    box = Box(
+        session_id=session_id,
+        order_id=order.id,
+        order_no=order.order_no,
+        platform=order.platform,
+        recipient=order.recipient,
+        address=order.address,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        priority=order.priority,
+        address_ambiguous=order.address_ambiguous,
+        carrier=order.carrier,
+        waybill_no=order.waybill_no,
+        lines=(),
+    )
+    box = replace(
+        box, lines=tuple(LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items())
+    )
+    return _OpenBox(
+        box=_with_packed(box, packed),
+        version=session.order_version,
+        required=required,
+        packed={k: int(v) for k, v in packed.items()},
+    )
 
 
 def _with_packed(box: Box, packed: dict[str, int]) -> Box:
-    return replace(box, lines=tuple(replace(line, packed=int(packed.get(line.sku, 0)))
-                                    for line in box.lines))
+    return replace(
+        box, lines=tuple(replace(line, packed=int(packed.get(line.sku, 0))) for line in box.lines)
+    )

@@ -123,8 +123,11 @@ class PackSession(Base):
     __tablename__ = "pack_sessions"
     __table_args__ = (
         Index(
-            "uq_pack_sessions_one_open_per_order", "order_id", unique=True,
-            sqlite_where=text("state = 'open'"), postgresql_where=text("state = 'open'"),
+            "uq_pack_sessions_one_open_per_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("state = 'open'"),
+            postgresql_where=text("state = 'open'"),
         ),
         Index("ix_pack_sessions_bench_state", "bench", "state"),
     )

@@ -1,0 +1,93 @@
+"""`packstation import FILE [FILE ...] [--format …] [--dry-run] [--json]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from packstation.bootstrap import classifier
+from packstation.cli.common import add_db_option, database, print_json
+from packstation.services.importing import ImportSummary, import_files
+
+FORMATS = ("auto", "taobao", "jd", "pdd", "csv", "products")
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "import",
+        help="导入订单或商品文件 / import order or product files",
+        description="Generic order file (DESIGN.md), product catalogue, platform exports. "
+        "A file with any bad row changes nothing.",
+    )
+    parser.add_argument("files", nargs="+", metavar="FILE", type=Path)
+    parser.add_argument("--format", choices=FORMATS, default="auto")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
+    add_db_option(parser)
+    parser.set_defaults(func=_import)
+
+
+def _import(args: argparse.Namespace) -> int:
+    db = database(args)
+    with tqdm(
+        total=0, unit="行", disable=not sys.stderr.isatty(), file=sys.stderr, desc="导入 / import"
+    ) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.total = total
+            bar.n = done
+            bar.refresh()
+
+        summary = import_files(
+            db,
+            args.files,
+            classifier(),
+            format=args.format,
+            dry_run=args.dry_run,
+            progress=progress,
+        )
+    if args.json:
+        print_json(_document(summary, args.dry_run))
+    else:
+        _print_text(summary, args.dry_run)
+    if summary.rejected:
+        print(
+            f"packstation: {len(summary.rejected)} 行被拒绝，相关文件未导入 / "
+            f"{len(summary.rejected)} rows rejected; those files changed nothing",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _document(summary: ImportSummary, dry_run: bool) -> dict[str, Any]:
+    return {
+        "format": summary.format,
+        "orders_created": summary.orders_created,
+        "orders_updated": summary.orders_updated,
+        "orders_intercepted": summary.orders_intercepted,
+        "orders_unchanged": summary.orders_unchanged,
+        "lines": summary.lines,
+        "products_created": summary.products,
+        "dry_run": dry_run,
+        "rejected": [asdict(p) for p in summary.rejected],
+    }
+
+
+def _print_text(summary: ImportSummary, dry_run: bool) -> None:
+    prefix = "（试运行，未保存 / dry run, nothing saved）" if dry_run else ""
+    print(f"{prefix}格式 / format: {summary.format}")
+    print(
+        f"新建订单 / created: {summary.orders_created}  更新 / updated: "
+        f"{summary.orders_updated}  拦截 / intercepted: {summary.orders_intercepted}  "
+        f"未变 / unchanged: {summary.orders_unchanged}  明细行 / lines: {summary.lines}"
+    )
+    for problem in summary.rejected:
+        print(f"  {problem.file}:{problem.row} [{problem.column}] {problem.reason}")
