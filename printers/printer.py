@@ -1,0 +1,157 @@
+"""The printer object the core talks to: print a label, ask the status, close.
+
+Each job opens the transport, checks status, sends, checks status again and closes
+(unless `keep_open`), so a dropped connection or a replugged printer never leaves a
+stale handle behind. A blocked printer (offline, cover open, paper end, error)
+raises `PrinterError` before any byte is sent; a fault seen after sending raises
+with `maybe_printed=True` so the queue knows the label may exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from PIL import Image
+
+from . import errors as e
+from .errors import PrinterError
+from .profiles import PrinterProfile
+from .status import UNKNOWN, PrinterState, PrinterStatus
+from .transport import DEFAULT_READ_TIMEOUT, Transport
+
+Encoder = Callable[..., bytes]
+StatusQuery = Callable[[Transport, float], PrinterStatus]
+
+_STATE_REASON = {
+    PrinterState.OFFLINE: e.OFFLINE,
+    PrinterState.COVER_OPEN: e.COVER_OPEN,
+    PrinterState.PAPER_END: e.PAPER_END,
+    PrinterState.ERROR: e.PRINTER_ERROR,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PrintResult:
+    """What happened to one label: bytes sent and the status read afterwards."""
+
+    job_id: str | None
+    device: str
+    bytes_sent: int
+    status: PrinterStatus
+
+
+class Printer:
+    """One printer: a transport, a profile, and the command language that goes with it."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        profile: PrinterProfile,
+        *,
+        encoder: Encoder,
+        status_query: StatusQuery,
+        spec: str | None = None,
+        band_rows: int | None = None,
+        status_timeout: float = DEFAULT_READ_TIMEOUT,
+        check_status: bool = True,
+        keep_open: bool = False,
+    ) -> None:
+        self.transport = transport
+        self.profile = profile
+        self.spec = spec or transport.device
+        self.band_rows = band_rows
+        self.status_timeout = status_timeout
+        self.check_status = check_status
+        self.keep_open = keep_open
+        self._encoder = encoder
+        self._status_query = status_query
+
+    def encode(
+        self, bitmap: Image.Image, *, red_bands: Sequence[Sequence[int]] = (), cut: bool = True
+    ) -> bytes:
+        """The exact bytes `print_label` would send (for `label --out FILE.bin`)."""
+        try:
+            return self._encoder(
+                bitmap, self.profile, red_bands=red_bands, cut=cut, band_rows=self.band_rows
+            )
+        except PrinterError as exc:
+            raise PrinterError(exc.reason, exc.zh, exc.en, device=self.spec) from exc
+
+    def print_label(
+        self,
+        bitmap: Image.Image,
+        *,
+        red_bands: Sequence[Sequence[int]] = (),
+        cut: bool = True,
+        job_id: str | None = None,
+    ) -> PrintResult:
+        """Print one label or raise `PrinterError` saying why and whether it may have printed."""
+        data = self.encode(bitmap, red_bands=red_bands, cut=cut)
+        with self._session():
+            if self.check_status:
+                before = self._status_query(self.transport, self.status_timeout)
+                if not before.can_print:
+                    raise self._blocked(before, job_id, maybe_printed=False)
+            self.transport.write(data)
+            after = (
+                self._status_query(self.transport, self.status_timeout)
+                if self.check_status
+                else UNKNOWN
+            )
+            if not after.can_print:
+                raise self._blocked(after, job_id, maybe_printed=True)
+        return PrintResult(job_id, self.spec, len(data), after)
+
+    def status(self) -> PrinterStatus:
+        """Real-time status; UNKNOWN if the printer stays silent.
+
+        Raises `PrinterError` only when the printer cannot be reached at all.
+        """
+        with self._session():
+            return self._status_query(self.transport, self.status_timeout)
+
+    def close(self) -> None:
+        """Release the device."""
+        self.transport.close()
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Printer({self.spec!r}, profile={self.profile.name!r})"
+
+    @contextmanager
+    def _session(self) -> Iterator[None]:
+        self.transport.open()
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            if not ok or not self.keep_open:
+                self.transport.close()
+
+    def _blocked(
+        self, status: PrinterStatus, job_id: str | None, *, maybe_printed: bool
+    ) -> PrinterError:
+        job_zh = f"面单 {job_id} " if job_id else ""
+        job_en = f"Label {job_id}: " if job_id else ""
+        zh, en = status.message("zh"), status.message("en")
+        if maybe_printed:
+            zh += "。面单可能只打印了一部分，请检查后再决定是否重打"
+            en += ". The label may be partly printed; check it before reprinting"
+        else:
+            zh += "，面单尚未发送"
+            en += "; the label was not sent"
+        return PrinterError(
+            _STATE_REASON.get(status.state, e.PRINTER_ERROR),
+            f"{job_zh}打印机 {self.spec}：{zh}。",
+            f"{job_en}printer {self.spec}: {en}.",
+            device=self.spec,
+            maybe_printed=maybe_printed,
+        )
