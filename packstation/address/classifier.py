@@ -1,0 +1,219 @@
+"""Raw Chinese address → province, city, district, priority city, ambiguity.
+
+How it decides (see docs/address-classifier.md):
+- It reads division names as a *chain* from the first name that starts a word
+  (省 → 市 → 区/县, in any completeness: 杭州市滨江区, 北京 北京市 朝阳区). The chain stops at
+  the first thing that is not a division consistent with what came before, so a street
+  named after a city (广州 越秀区 北京路, 南京 鼓楼区 上海路) is never read as that city.
+- A name written without its suffix (杭州, 浦东) needs context: a space or the end after it,
+  or a following division that fits, or at least not a street word (杭州湾, 北京东路).
+- Every candidate is a full path, so 朝阳区 alone stays two candidates (北京, 长春) and is
+  reported `ambiguous` with its candidates, never guessed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from packstation.address.divisions import DivisionIndex, DivPath, Entry, load_index, merge_all
+from packstation.address.latin import latin_paths
+from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
+from packstation.address.text import clean, is_cjk
+
+# After a short name, a next character like these means a street or a landmark, not the
+# place itself: 杭州湾, 深圳湾, 上海大厦, 北京饭店.
+_STREETISH = frozenset("路街道巷弄胡里湾桥港大广厦楼饭宾酒园村站机码滩门口坊宫塔湖")
+_DIRECTIONS = frozenset("东西南北中")
+_ROADISH = frozenset("路街道巷大环")  # 北京东路 is a street, 北京西站 is in Beijing
+
+
+@dataclass(frozen=True, slots=True)
+class AddressResult:
+    """The classification of one address; names are full official names (杭州市)."""
+
+    province: str | None
+    city: str | None
+    district: str | None
+    priority: str | None  # rule key ("hangzhou") or None
+    ambiguous: bool = False
+    candidates: tuple[tuple[str, str | None], ...] = ()  # (province, city) when ambiguous
+    evidence: tuple[str, ...] = ()  # the division names it was decided from
+
+    def to_dict(self, address: str | None = None) -> dict[str, object]:
+        """The `packstation address --json` shape (plus candidates when ambiguous)."""
+        doc: dict[str, object] = {} if address is None else {"address": address}
+        doc.update(province=self.province, city=self.city, district=self.district,
+                   priority=self.priority, ambiguous=self.ambiguous)
+        if self.ambiguous:
+            doc["candidates"] = [list(c) for c in self.candidates]
+        return doc
+
+
+NOTHING = AddressResult(None, None, None, None)
+
+
+def classify(address: str, province: str = "", city: str = "", district: str = "", *,
+             rules: PriorityRules | None = None) -> AddressResult:
+    """Classify one address; separate province/city/district fields are read first.
+
+    Never raises on bad text: garbage gives a result with every field None.
+    """
+    result = _classify_cached(*(_as_str(v) for v in (address, province, city, district)))
+    if rules is None or rules is DEFAULT_RULES or result.city is None:
+        return result
+    return dataclasses.replace(result, priority=_priority(result, rules))
+
+
+def classify_many(rows: Iterable[str | tuple[str, ...]], *,
+                  rules: PriorityRules | None = None) -> list[AddressResult]:
+    """Classify many addresses (each a string or an (address, province, city, district)
+    tuple), e.g. for an import; repeated addresses are answered from the cache."""
+    out: list[AddressResult] = []
+    append = out.append
+    for row in rows:
+        if isinstance(row, str):
+            append(classify(row, rules=rules))
+        else:
+            append(classify(*row[:4], rules=rules))
+    return out
+
+
+def cache_clear() -> None:
+    """Forget cached answers (after the dataset changes; benchmarks use it too)."""
+    _classify_cached.cache_clear()
+
+
+def _as_str(value: object) -> str:
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+@lru_cache(maxsize=65536)
+def _classify_cached(address: str, province: str, city: str, district: str) -> AddressResult:
+    ix = load_index()
+    text = clean(" ".join(v for v in (province, city, district, address) if v)
+                 if province or city or district else address)
+    if not text:
+        return NOTHING
+    paths, evidence = _parse(ix, text)
+    if not paths and any("a" <= c <= "z" or "A" <= c <= "Z" for c in text):
+        paths, evidence = latin_paths(text, ix)
+    if not paths:
+        return NOTHING
+    return _resolve(paths, tuple(evidence))
+
+
+def _priority(result: AddressResult, rules: PriorityRules) -> str | None:
+    if result.ambiguous or not result.city:
+        return None
+    rule = rules.for_city(result.city)
+    return rule.key if rule else None
+
+
+def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
+    # A coarser reading wins over a finer one it contains (吉林 = the province, not 吉林市).
+    kept = [p for p in paths if not any(q != p and _contains(q, p) for q in paths)]
+    pairs = list(dict.fromkeys((p[0], p[1]) for p in kept))
+    districts = {p[2] for p in kept}
+    district = next(iter(districts)) if len(districts) == 1 else None
+    if len(pairs) == 1:
+        prov, city = pairs[0]
+        result = AddressResult(prov, city, district, None, evidence=evidence)
+        return dataclasses.replace(result, priority=_priority(result, DEFAULT_RULES))
+    provinces = {p for p, _ in pairs}
+    return AddressResult(next(iter(provinces)) if len(provinces) == 1 else None, None, district,
+                         None, True, tuple(sorted(pairs, key=lambda c: (c[0], c[1] or ""))),
+                         evidence)
+
+
+def _contains(outer: DivPath, inner: DivPath) -> bool:
+    """True if `outer` is `inner` with some deeper levels unknown."""
+    return all(o is None or o == i for o, i in zip(outer, inner, strict=True))
+
+
+def _parse(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str]]:
+    """Find the first chain of division names that starts a word."""
+    for start, ch in enumerate(text):
+        if is_cjk(ch) and (start == 0 or not is_cjk(text[start - 1])):
+            paths, evidence = _chain(ix, text, start)
+            if paths:
+                return paths, evidence
+    return [], []
+
+
+def _chain(ix: DivisionIndex, text: str, pos: int) -> tuple[list[DivPath], list[str]]:
+    state: list[DivPath] = []
+    evidence: list[str] = []
+    n = len(text)
+    while pos < n:
+        while pos < n and (text[pos] == " " or text[pos].isdigit()):
+            pos += 1
+        if pos >= n or not is_cjk(text[pos]):
+            break
+        step = _step(ix, text, pos, state)
+        if step is None:
+            break
+        token, state = step
+        evidence.append(token)
+        pos += len(token)
+        if len(state) == 1 and state[0][2] is not None:
+            break  # down to one district: whatever follows is street detail
+    return state, evidence
+
+
+def _step(ix: DivisionIndex, text: str, pos: int,
+          state: list[DivPath]) -> tuple[str, list[DivPath]] | None:
+    """Read the longest division name at `pos` that fits `state`; None if there is none."""
+    for token, entries in ix.tokens.get(text[pos:pos + 2], ()):
+        if not text.startswith(token, pos):
+            continue
+        if entries[0].path is None:  # neutral: 中国, 市辖区
+            return token, state
+        full = [e.path for e in entries if not e.short and e.path and _may_start(e, token, state)]
+        new = _apply(state, full)
+        if new:
+            return token, new
+        short = [e for e in entries if e.short and e.path and _may_start(e, token, state)]
+        new = _apply(state, [e.path for e in short if e.path])
+        if new and _short_confirmed(ix, text, pos + len(token), new, short):
+            return token, new
+    return None
+
+
+def _may_start(entry: Entry, token: str, state: list[DivPath]) -> bool:
+    if entry.level == 3 and entry.short:  # 西湖, 浦东: only inside a known city
+        return bool(state) and all(p[1] is not None for p in state)
+    # 城区, 矿区, 郊区 alone are words, not places.
+    return bool(state) or entry.level != 3 or len(token) != 2 or not token.endswith("区")
+
+
+def _apply(state: list[DivPath], paths: list[DivPath]) -> list[DivPath]:
+    if not paths:
+        return []
+    return merge_all(state, paths) if state else list(dict.fromkeys(paths))
+
+
+def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
+                     short: list[Entry]) -> bool:
+    if end >= len(text) or not is_cjk(text[end]):
+        return True
+    if _step_fits(ix, text, end, new):
+        return True
+    if any(e.level == 3 for e in short):
+        return False
+    ch = text[end]
+    if ch in _DIRECTIONS:
+        return end + 1 < len(text) and text[end + 1] not in _ROADISH
+    return ch not in _STREETISH
+
+
+def _step_fits(ix: DivisionIndex, text: str, pos: int, state: list[DivPath]) -> bool:
+    """True if a division consistent with `state` starts at `pos` (one-token look-ahead)."""
+    for token, entries in ix.tokens.get(text[pos:pos + 2], ()):
+        if text.startswith(token, pos) and entries[0].path is not None:
+            paths = [e.path for e in entries if e.path and _may_start(e, token, state)]
+            if merge_all(state, paths):
+                return True
+    return False
