@@ -14,7 +14,8 @@ from dataclasses import dataclass
 MAX_CODE_LENGTH = 128  # longer input is not a barcode (a 10 kB paste, a stuck key)
 GS = "\x1d"  # FNC1 as transmitted by scanners: separates GS1 element strings
 _SYMBOLOGY_ID = re.compile(r"^\][A-Za-z][0-9A-Za-z]")  # AIM identifiers like ]C1, ]d2, ]Q3
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Control characters, and lone surrogates (undecodable bytes in argv): never part of a code.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _GS1_BRACKETED = re.compile(r"^\(01\)(\d{14})")
 
 
