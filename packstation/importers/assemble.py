@@ -52,10 +52,14 @@ class OrderAssembler:
         self.problems: list[RowProblem] = []
         self._orders: dict[str, _Pending] = {}
 
-    def problem(self, row: int, column: str, reason: str, code: str = "") -> None:
-        self.problems.append(RowProblem(self.file, row, column, reason, code))
+    def problem(
+        self, row: int, column: str, reason: str, code: str = "", file: str | None = None
+    ) -> None:
+        self.problems.append(RowProblem(file or self.file, row, column, reason, code))
 
-    def reject(self, order_no: str, row: int, column: str, reason: str, code: str) -> None:
+    def reject(
+        self, order_no: str, row: int, column: str, reason: str, code: str, file: str | None = None
+    ) -> None:
         """Report a bad row and drop its whole order (if the order number is known)."""
         if order_no:
             reason = f"订单 {order_no} 整单未导入：{reason}"
@@ -64,7 +68,7 @@ class OrderAssembler:
                 self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
             else:
                 pending.bad = True
-        self.problem(row, column, reason, code)
+        self.problem(row, column, reason, code, file)
 
     def head(self, order_no: str, row: int, head: Head) -> bool:
         """Register order-level fields; False (and a problem) if they contradict earlier rows."""
@@ -72,11 +76,13 @@ class OrderAssembler:
         if pending is None:
             self._orders[order_no] = _Pending(row, head)
             return True
-        if pending.head is _EMPTY_HEAD:
+        if pending.head is _EMPTY_HEAD:  # rejected before its order row was seen
             pending.head = head
-            return True
-        if pending.head == head or pending.bad:
             return not pending.bad
+        if pending.bad:
+            return False
+        if pending.head == head:
+            return True
         for name, old, new in zip(HEAD_FIELDS, pending.head, head, strict=True):
             if old != new:
                 label = self.head_labels.get(name, name)
@@ -106,6 +112,9 @@ class OrderAssembler:
             known[2] = old_codes + tuple(c for c in codes if c not in old_codes)
         if not known[0]:
             known[0] = title
+
+    def known(self, order_no: str) -> bool:
+        return order_no in self._orders
 
     def orders(self) -> list[ImportedOrder]:
         result: list[ImportedOrder] = []

@@ -121,3 +121,13 @@ def barcodes(raw: str) -> tuple[tuple[BarcodeSpec, ...], str | None]:
         seen.add(item)
         specs.append(BarcodeSpec(item, units))
     return tuple(specs), None
+
+
+def remarks(buyer_note: str, seller_note: str) -> str:
+    """Buyer message and seller memo as one labelled remark for the packer."""
+    parts = []
+    if buyer_note:
+        parts.append(f"买家留言：{buyer_note}")
+    if seller_note:
+        parts.append(f"卖家备注：{seller_note}")
+    return "；".join(parts)[:MAX_TEXT_LEN]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from packstation.errors import UserError
-from packstation.importers import generic
+from packstation.importers import generic, jd, pdd, taobao
 from packstation.importers.reading import Table
 from packstation.importers.records import ParsedFile
 
@@ -87,12 +87,14 @@ def parse_tables(
         else:
             results.append(parser(table, meter.tick))
     if pending_pairs:
-        from packstation.importers.taobao import parse_pairs
-
-        results.extend(parse_pairs(pending_pairs, meter.tick))
+        results.extend(taobao.parse_pairs(pending_pairs, meter.tick))
     meter.finish()
     return results
 
 
 register("products", "products", generic.looks_like_products, generic.parse_products)
 register("csv", "csv", generic.looks_like_orders, generic.parse_orders)
+register("taobao_orders", "taobao", taobao.looks_like_orders, None)
+register("taobao_items", "taobao", taobao.looks_like_items, None)
+register("pdd", "pdd", pdd.looks_like, pdd.parse)
+register("jd", "jd", jd.looks_like, jd.parse)

@@ -161,7 +161,13 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
             asm.reject(order_no, row_no, "barcodes", why, "bad_barcodes")
             continue
         asm.line(order_no, sku, cells.text(title), qty, codes)
-    return ParsedFile("csv", asm.orders(), [], asm.problems, (table.name,), table.encoding)
+    return ParsedFile(
+        "csv",
+        orders=asm.orders(),
+        problems=asm.problems,
+        sources=(table.name,),
+        encoding=table.encoding,
+    )
 
 
 def parse_products(table: Table, tick: Progress) -> ParsedFile:

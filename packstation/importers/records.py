@@ -83,3 +83,5 @@ class ParsedFile:
     problems: list[RowProblem] = field(default_factory=list)
     sources: tuple[str, ...] = ()  # the file(s) this came from, as given
     encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16" or "xlsx"
+    # Rows left out on purpose, not errors (e.g. unpaid Taobao orders): told, not rejected.
+    skipped: list[RowProblem] = field(default_factory=list)

@@ -1,0 +1,330 @@
+"""Taobao / Tmall seller export: 订单报表 (ExportOrderList) + 宝贝报表 (ExportOrderDetailList).
+
+Column sets (header names after normalisation; both old and new spellings accepted):
+- Order report, older wide set (~40 columns, 2016-): 订单编号, 买家会员名, 买家支付宝账号,
+  买家应付货款, …, 订单状态, 买家留言, 收货人姓名, 收货地址, 运送方式, 联系电话, 联系手机,
+  订单创建时间, 订单付款时间, 宝贝标题, 宝贝种类, 物流单号, 物流公司, 订单备注, 宝贝总数量,
+  店铺Id, 店铺名称, 订单关闭原因, …, 修改后的sku, 修改后的收货地址, 异常信息, …
+  Newer 千牛 exports keep the key columns and add or drop others (买家实付金额, 退款金额,
+  确认收货时间, 打款商家金额, …); only the key columns below matter here.
+- Item report, older set: 订单编号, 标题, 价格, 购买数量, 外部系统编号, 商品属性, 套餐信息,
+  备注, 订单状态, 商家编码. Newer set: 子订单编号, 主订单编号, 标题/商品标题, 价格, 购买数量,
+  外部系统编号, 商品属性, 套餐信息, 备注, 订单状态, 商家编码, 支付单号, 买家应付货款,
+  买家实际支付金额, 退款状态, 退款金额, 订单创建时间, 订单付款时间, …
+The item report joins the order report on 订单编号 (主订单编号 in the newer set); 商家编码
+is the SKU. Sources: the shared samples and public parsers of these exports (see the
+importers report); Taobao publishes no formal spec.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from packstation.errors import UserError
+from packstation.importers import cells
+from packstation.importers.assemble import OrderAssembler
+from packstation.importers.reading import Table
+from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
+from packstation.importers.tables import missing_columns_error, pick, scientific_error
+
+Tick = Callable[[int], None]
+PLATFORM = "taobao"
+
+ORDER_KEYS = {"订单编号", "收货人姓名", "订单状态"}
+ITEM_NO = ("主订单编号", "订单编号")
+ITEM_TITLE = ("标题", "商品标题", "宝贝标题")
+ITEM_QTY = ("购买数量", "宝贝数量", "数量")
+PHONE = ("联系手机", "手机", "联系电话")
+
+UNPAID = "unpaid"
+_STATUS: dict[str, OrderStatus | str] = {
+    "买家已付款,等待卖家发货": OrderStatus.PAID,
+    "等待卖家发货": OrderStatus.PAID,
+    "待发货": OrderStatus.PAID,
+    "卖家部分发货": OrderStatus.PAID,  # item rows say which lines already left
+    "部分发货": OrderStatus.PAID,
+    "卖家已发货,等待买家确认": OrderStatus.SHIPPED,
+    "已发货": OrderStatus.SHIPPED,
+    "交易成功": OrderStatus.SHIPPED,
+    "已完成": OrderStatus.SHIPPED,
+    "交易关闭": OrderStatus.CANCELLED,  # refunded when the close reason is a refund
+    "交易被淘宝关闭": OrderStatus.CANCELLED,
+    "已关闭": OrderStatus.CANCELLED,
+    "已取消": OrderStatus.CANCELLED,
+    "退款成功": OrderStatus.REFUNDED,
+    "已退款": OrderStatus.REFUNDED,
+    "等待买家付款": UNPAID,
+    "待付款": UNPAID,
+    "买家已付定金": UNPAID,
+    "等待买家付尾款": UNPAID,
+    "付款确认中": UNPAID,
+}
+_REFUND_WORDS = ("退款", "退货")
+_NO_REFUND = {"", "无退款", "无退款申请", "没有申请退款", "退款关闭", "0", "0.00", "-"}
+_ZIP_SUFFIX = re.compile(r"\s*[(（]\d{6}[)）]\s*$")
+
+
+def status_of(raw: str) -> OrderStatus | str | None:
+    """Map a Taobao status text (either comma width, any spacing) to OrderStatus or UNPAID."""
+    key = unicodedata.normalize("NFKC", raw).replace(" ", "")
+    return _STATUS.get(key)
+
+
+def looks_like_orders(headers: set[str]) -> bool:
+    return headers >= ORDER_KEYS
+
+
+def looks_like_items(headers: set[str]) -> bool:
+    return (
+        "商家编码" in headers
+        and bool(headers & set(ITEM_NO))
+        and bool(headers & set(ITEM_QTY))
+        and "收货人姓名" not in headers
+    )
+
+
+@dataclass(slots=True)
+class _Item:
+    row: int
+    sku: str
+    title: str
+    qty: int
+    gone: bool  # refunded, closed or already shipped: not to be packed
+
+
+def parse_pairs(tables: Sequence[tuple[str, Table]], tick: Tick) -> list[ParsedFile]:
+    """Pair order reports with item reports and parse each pair."""
+    orders = [t for kind, t in tables if kind == "taobao_orders"]
+    items = [t for kind, t in tables if kind == "taobao_items"]
+    return [parse_pair(o, i, tick) for o, i in _pairs(orders, items)]
+
+
+def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]:
+    """One of each pairs directly; several pair by the digits (export time) in their names."""
+    if len(orders) == 1 and len(items) == 1:
+        return [(orders[0], items[0])]
+    by_stamp = {_stamp(t.name): t for t in items}
+    pairs = [(o, by_stamp.pop(_stamp(o.name))) for o in orders if _stamp(o.name) in by_stamp]
+    lonely = [o.name for o in orders if all(o is not p[0] for p in pairs)]
+    lonely += [t.name for t in by_stamp.values()]
+    if lonely or len(by_stamp) != len(items) - len(pairs):
+        raise UserError(
+            "淘宝/天猫订单需要“订单报表”和“宝贝报表”成对导入（文件名中的导出时间相同）。"
+            f"无法配对：{'、'.join(lonely)}",
+            "Taobao/Tmall orders need the order report (ExportOrderList) and the item report "
+            "(ExportOrderDetailList) together, with the same export time in their names. "
+            f"Cannot pair: {', '.join(lonely)}",
+        )
+    return pairs
+
+
+def _stamp(name: str) -> str:
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in base if c.isdigit())
+
+
+def parse_pair(orders: Table, items: Table, tick: Tick) -> ParsedFile:
+    asm = OrderAssembler(orders.name, {"recipient": "收货人姓名", "address": "收货地址"})
+    lines = _read_items(items, asm, tick)
+    parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
+    _read_orders(orders, asm, lines, parsed.skipped, tick)
+    for order_no, found in lines.items():
+        if not asm.known(order_no):
+            first = found[0].row if found else 0
+            asm.problem(
+                first,
+                "订单编号",
+                f"订单 {order_no} 不在订单报表中，请同时导出两份报表 / order {order_no} is not in "
+                "the order report; export both reports together",
+                "unknown_order",
+                items.name,
+            )
+    parsed.orders = asm.orders()
+    parsed.problems = asm.problems
+    return parsed
+
+
+def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list[_Item]]:
+    needed = {"订单编号/主订单编号": ITEM_NO, "标题": ITEM_TITLE, "购买数量": ITEM_QTY}
+    missing = [label for label, names in needed.items() if table.find(*names) is None]
+    if table.find("商家编码") is None:
+        missing.append("商家编码")
+    if missing:
+        raise missing_columns_error(table, missing)
+    no_label = table.raw_headers[table.find(*ITEM_NO) or 0].strip()
+    get = pick(
+        table, (ITEM_NO, "商家编码", ITEM_TITLE, "商品属性", ITEM_QTY, "订单状态", "退款状态")
+    )
+    found: dict[str, list[_Item]] = {}
+    for count, (row_no, row) in enumerate(table.rows, start=1):
+        if not count % 1000:
+            tick(1000)
+        no_raw, sku_raw, title, attrs, qty_raw, status_raw, refund = get(row)
+        order_no = cells.code(no_raw)
+        if not order_no:
+            asm.problem(
+                row_no,
+                no_label,
+                "缺少订单编号 / order number is empty",
+                "missing_value",
+                table.name,
+            )
+            continue
+        if cells.is_scientific(order_no):
+            raise scientific_error(table, row_no, no_label, order_no)
+        sku = cells.code(sku_raw)
+        why = "商家编码为空，无法核对商品 / 商家编码 (SKU) is empty" if not sku else None
+        qty = cells.quantity(qty_raw)
+        if why is None:
+            why = cells.code_problem(sku) or cells.code_problem(order_no)
+        column = "商家编码"
+        if why is None and qty is None:
+            why, column = "购买数量不是正整数 / quantity is not a positive whole number", "购买数量"
+        if why is not None:
+            asm.reject(order_no, row_no, column, why, "bad_line", table.name)
+            found.setdefault(order_no, [])
+            continue
+        assert qty is not None
+        title_text = cells.text(title)
+        attrs_text = cells.text(attrs)
+        if attrs_text:
+            title_text = f"{title_text} {attrs_text}".strip()[: cells.MAX_TEXT_LEN]
+        item_status = status_of(cells.text(status_raw)) if status_raw else None
+        gone = item_status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED)
+        gone = gone or _refunded(cells.text(refund))
+        found.setdefault(order_no, []).append(_Item(row_no, sku, title_text, qty, gone))
+    return found
+
+
+def _refunded(refund_status: str) -> bool:
+    return refund_status not in _NO_REFUND and "成功" in refund_status
+
+
+def _read_orders(
+    table: Table,
+    asm: OrderAssembler,
+    lines: dict[str, list[_Item]],
+    skipped: list[RowProblem],
+    tick: Tick,
+) -> None:
+    missing = [c for c in ("订单编号", "订单状态", "收货人姓名") if table.find(c) is None]
+    if table.find("收货地址", "修改后的收货地址") is None:
+        missing.append("收货地址")
+    if missing:
+        raise missing_columns_error(table, missing)
+    get = pick(
+        table,
+        (
+            "订单编号",
+            "订单状态",
+            "订单关闭原因",
+            "收货人姓名",
+            "收货地址",
+            "修改后的收货地址",
+            PHONE,
+            "联系电话",
+            "物流公司",
+            "物流单号",
+            "买家留言",
+            "订单备注",
+            "退款金额",
+        ),
+    )
+    seen: set[str] = set()
+    for count, (row_no, row) in enumerate(table.rows, start=1):
+        if not count % 1000:
+            tick(1000)
+        (
+            no_raw,
+            status_raw,
+            close_reason,
+            name,
+            address,
+            new_address,
+            mobile,
+            phone,
+            carrier,
+            waybill,
+            message,
+            memo,
+            refund_amount,
+        ) = get(row)
+        order_no = cells.code(no_raw)
+        if not order_no:
+            asm.problem(row_no, "订单编号", "缺少订单编号 / order number is empty", "missing_value")
+            continue
+        if cells.is_scientific(order_no):
+            raise scientific_error(table, row_no, "订单编号", order_no)
+        status_text = cells.text(status_raw)
+        status = status_of(status_text)
+        if status is None:
+            asm.reject(
+                order_no,
+                row_no,
+                "订单状态",
+                f"未知订单状态“{status_text[:40]}” / unknown order status",
+                "bad_status",
+            )
+            continue
+        if status == UNPAID:
+            skipped.append(
+                RowProblem(
+                    table.name,
+                    row_no,
+                    "订单状态",
+                    f"未付款订单，未导入 / unpaid order {order_no} left out",
+                    "unpaid",
+                )
+            )
+            lines.pop(order_no, None)
+            continue
+        assert isinstance(status, OrderStatus)
+        if status is OrderStatus.CANCELLED and (
+            any(w in cells.text(close_reason) for w in _REFUND_WORDS)
+            or cells.text(refund_amount) not in _NO_REFUND
+        ):
+            status = OrderStatus.REFUNDED
+        phone_no = cells.code(mobile) or cells.code(phone)
+        waybill_no = cells.code(waybill)
+        bad = cells.code_problem(order_no) or cells.code_problem(waybill_no)
+        if bad:
+            asm.reject(order_no, row_no, "订单编号", bad, "bad_code")
+            continue
+        head = (
+            PLATFORM,
+            status,
+            cells.text(name),
+            phone_no,
+            _ZIP_SUFFIX.sub("", cells.text(new_address) or cells.text(address)),
+            "",
+            "",
+            "",
+            cells.text(carrier),
+            waybill_no,
+            cells.remarks(cells.text(message), cells.text(memo)),
+            order_no,
+        )
+        if not asm.head(order_no, row_no, head) or order_no in seen:
+            continue  # a repeated identical row adds nothing; a different one was reported
+        seen.add(order_no)
+        items = lines.get(order_no)
+        if items is None and status is not OrderStatus.PAID:
+            continue  # a closed order without item rows still carries its new status
+        if items is None:
+            asm.reject(
+                order_no,
+                row_no,
+                "订单编号",
+                "宝贝报表中没有此订单的商品 / the item report has no lines for this order",
+                "no_lines",
+            )
+            lines[order_no] = []
+            continue
+        packable = [i for i in items if not i.gone] if status is OrderStatus.PAID else items
+        if not packable and items:
+            packable = items  # every line gone while the order says paid: keep, let it show
+        for item in packable:
+            asm.line(order_no, item.sku, item.title, item.qty, ())
