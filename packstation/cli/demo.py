@@ -70,7 +70,7 @@ def _example(db: Database) -> tuple[str, list[str]]:
         codes: list[str] = []
         for sku, quantity in session.execute(
             select(OrderLine.sku, OrderLine.quantity).where(OrderLine.order_id == order.id)
-        ).tuples():
+        ):
             code = session.scalar(
                 select(Barcode.code)
                 .join(Product)

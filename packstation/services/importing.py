@@ -136,7 +136,7 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
         existing.update(
             conn.execute(
                 select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
-            ).tuples()
+            )
         )
     rows = [
         {

@@ -17,7 +17,7 @@ def collect_stats(db: Database, since: datetime | None = None) -> dict[str, Any]
     """Order, session, scan and print-job counts; scans limited to `since` when given."""
     with db.transaction() as conn:
         by_status = dict(
-            conn.execute(select(Order.status, func.count()).group_by(Order.status)).tuples().all()
+            conn.execute(select(Order.status, func.count()).group_by(Order.status)).all()
         )
         intercepted = (
             conn.scalar(select(func.count()).where(Order.intercept_reason.is_not(None))) or 0
@@ -33,12 +33,10 @@ def collect_stats(db: Database, since: datetime | None = None) -> dict[str, Any]
         scans = select(ScanEvent.verdict, func.count()).group_by(ScanEvent.verdict)
         if since is not None:
             scans = scans.where(ScanEvent.at >= since)
-        by_verdict = dict(conn.execute(scans).tuples().all())
+        by_verdict = dict(conn.execute(scans).all())
         sessions_open = conn.scalar(select(func.count()).where(PackSession.state == "open")) or 0
         jobs = dict(
-            conn.execute(select(PrintJob.state, func.count()).group_by(PrintJob.state))
-            .tuples()
-            .all()
+            conn.execute(select(PrintJob.state, func.count()).group_by(PrintJob.state)).all()
         )
     return {
         "orders_total": sum(by_status.values()),

@@ -1,0 +1,255 @@
+"""The command line as scripts use it: contracts of DESIGN.md, on both databases."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from packstation.cli import main
+from packstation.storage.database import Database
+from packstation.storage.tables import Barcode, Order, PrintJob
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+GENERIC = DATA / "orders_generic.csv"
+PRODUCTS = DATA / "products.csv"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    code, out, err = run(capsys, *argv)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_importing_the_generic_sample_twice_creates_nothing_the_second_time(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    assert first["format"] == "csv"
+    assert (first["orders_created"], first["lines"], first["rejected"]) == (9, 10, [])
+    second = run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    assert (second["orders_created"], second["orders_updated"], second["lines"]) == (0, 0, 0)
+
+
+def test_pack_json_follows_the_contract_and_queues_one_label(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    doc = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "YT7000000000011",
+        "--json",
+        "--bench",
+        "B1",
+        "--scan",
+        "6901234567892",
+        "--scan",
+        "6930000000028",
+        "--scan",
+        "6920000000012",
+        "--scan",
+        "6920000000012",
+    )
+    assert doc["order_no"] == "T1001"
+    assert doc["verdicts"] == ["ok", "wrong_item", "ok", "order_complete"]
+    assert doc["state"] == "completed"
+    assert doc["print_job"]["state"] == "pending"
+    assert doc["print_job"]["reason"] == "completion"
+    db = Database.from_url(db_url)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(PrintJob)) == 1
+    db.dispose()
+
+
+def test_pack_of_n_code_counts_n_units(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    doc = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "T1001",
+        "--json",
+        "--scan",
+        "SOCK5P-BOX",
+        "--scan",
+        "6901234567892",
+    )
+    assert doc["verdicts"] == ["over_quantity", "ok"]
+    assert doc["state"] == "open"
+    assert doc["print_job"] is None
+
+
+def test_pack_resumes_the_bench_box_across_invocations(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    first = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "T1003",
+        "--json",
+        "--scan",
+        "6901234567892",
+        "--scan",
+        "6901234567892",
+    )
+    assert first["verdicts"] == ["ok", "ok"]
+    second = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "T1003",
+        "--json",
+        "--scan",
+        "6901234567892",
+        "--scan",
+        "6901234567892",
+    )
+    assert second["verdicts"] == ["order_complete", "not_found"]
+    assert second["state"] == "completed"
+
+
+def test_cancelled_and_refunded_orders_come_out_intercepted(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    for order_no in ("T1007", "T1009"):
+        doc = run_json(capsys, "--db", db_url, "pack", order_no, "--json")
+        assert doc["state"] == "intercepted"
+        assert doc["verdicts"] == []
+
+
+def test_unknown_order_is_one_line_on_stderr_and_non_zero(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "--db", db_url, "pack", "NO-SUCH-ORDER", "--json")
+    assert code == 1
+    assert out == ""
+    assert err.count("\n") == 1 and "NO-SUCH-ORDER" in err and "order not found" in err
+
+
+def test_order_open_at_another_bench_is_refused_with_the_bench_named(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    run_json(capsys, "--db", db_url, "pack", "T1003", "--bench", "B1", "--json")
+    code, _out, err = run(capsys, "--db", db_url, "pack", "T1003", "--bench", "B2")
+    assert code == 1
+    assert "B1" in err and "take it over" in err
+
+
+def test_stats_json_has_the_contract_keys(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    run_json(capsys, "--db", db_url, "pack", "T1002", "--json", "--scan", "6930000000028")
+    stats = run_json(capsys, "--db", db_url, "stats", "--json")
+    assert stats["orders_total"] == 9
+    assert stats["orders_packed"] == 1
+    assert stats["orders_packable"] == 6  # 9 - refunded - cancelled - packed
+    assert stats["sessions_open"] == 0
+    assert stats["scans_total"] == 2  # the opening scan and the unit
+    assert stats["print_jobs_pending"] == 1
+    assert stats["orders_intercepted"] == 0
+    later = run_json(capsys, "--db", db_url, "stats", "--json", "--since", "2999-01-01")
+    assert later["scans_total"] == 0
+
+
+def test_product_catalogue_import_adds_codes(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = run_json(capsys, "--db", db_url, "import", str(PRODUCTS), "--json")
+    assert doc["format"] == "products"
+    db = Database.from_url(db_url)
+    with db.session() as session:
+        codes = set(session.scalars(select(Barcode.code)))
+    db.dispose()
+    assert {"6901234567892", "SOCK5P-BOX", "TEE-BLK-L"} <= codes
+
+
+def test_user_add_checks_role_and_pin(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = run(
+        capsys, "--db", db_url, "user", "add", "li", "--role", "boss", "--pin", "1234"
+    )
+    assert code == 2 and "boss" in err
+    code, _out, err = run(
+        capsys, "--db", db_url, "user", "add", "li", "--role", "supervisor", "--pin", "12"
+    )
+    assert code == 1 and "PIN" in err
+    code, _out, _err = run(
+        capsys, "--db", db_url, "user", "add", "li", "--role", "supervisor", "--pin", "4321"
+    )
+    assert code == 0
+    code, _out, err = run(
+        capsys, "--db", db_url, "user", "add", "li", "--role", "packer", "--pin", "4321"
+    )
+    assert code == 1 and "already exists" in err
+
+
+def test_demo_seeds_every_situation_and_says_what_to_run_next(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "demo", "--db", db_url)
+    assert code == 0, err
+    assert "packstation" in out and "pack" in out
+    db = Database.from_url(db_url)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Order)) >= 200
+        priorities = set(session.scalars(select(Order.priority).distinct()))
+        statuses = set(session.scalars(select(Order.status).distinct()))
+        cities = set(session.scalars(select(Order.city).distinct()))
+        pack_codes = session.scalar(select(func.count()).where(Barcode.units > 1))
+        code128 = session.scalar(select(func.count()).where(Barcode.code.like("PS%")))
+    db.dispose()
+    assert {"beijing", "shanghai", "guangzhou", "shenzhen", "hangzhou"} <= priorities
+    assert {"paid", "cancelled", "refunded"} <= statuses
+    assert len(cities) >= 20
+    assert pack_codes and code128
+    # The command it suggests really packs the order.
+    suggested = shlex.split(next(line for line in out.splitlines() if " pack " in line))
+    doc = run_json(capsys, *suggested[1:], "--json")
+    assert doc["state"] == "completed" and doc["verdicts"][-1] == "order_complete"
+    before = run_json(capsys, "--db", db_url, "stats", "--json")["orders_total"]
+    code, _out, err = run(capsys, "demo", "--db", db_url)  # a second run adds nothing
+    assert code == 0, err
+    assert run_json(capsys, "--db", db_url, "stats", "--json")["orders_total"] == before
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["frobnicate"],
+        ["pack"],
+        ["import", "/no/such/file.csv"],
+        ["--db", "::nonsense::", "stats"],
+        ["stats", "--since", "yesterday"],
+    ],
+)
+def test_user_mistakes_never_show_a_traceback(argv: list[str], tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "packstation", *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PACKSTATION_DB": f"sqlite:///{tmp_path / 'x.db'}", "PATH": ""},
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("packstation: ")
+    assert result.stderr.count("\n") == 1
