@@ -18,14 +18,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from packstation.address.divisions import DivisionIndex, DivPath, Entry, load_index, merge_all
+from packstation.address.divisions import (
+    NEUTRAL_TOKENS,
+    DivisionIndex,
+    DivPath,
+    Token,
+    load_index,
+    merge_all,
+)
 from packstation.address.latin import latin_paths
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
 from packstation.address.text import clean, is_cjk
 
 # After a short name, a next character like these means a street or a landmark, not the
 # place itself: 杭州湾, 深圳湾, 上海大厦, 北京饭店.
-_STREETISH = frozenset("路街道巷弄胡里湾桥港大广厦楼饭宾酒园村站机码滩门口坊宫塔湖")
+_STREETISH = frozenset("路街道巷弄胡里湾桥港大广厦楼饭宾酒园村站机码滩门口坊宫塔湖市")
 _DIRECTIONS = frozenset("东西南北中")
 _ROADISH = frozenset("路街道巷大环")  # 北京东路 is a street, 北京西站 is in Beijing
 
@@ -61,7 +68,10 @@ def classify(address: str, province: str = "", city: str = "", district: str = "
 
     Never raises on bad text: garbage gives a result with every field None.
     """
-    result = _classify_cached(*(_as_str(v) for v in (address, province, city, district)))
+    if type(address) is not str or province or city or district:
+        address, province, city, district = (
+            _as_str(v) for v in (address, province, city, district))
+    result = _classify_cached(address, province, city, district)
     if rules is None or rules is DEFAULT_RULES or result.city is None:
         return result
     return dataclasses.replace(result, priority=_priority(result, rules))
@@ -71,13 +81,20 @@ def classify_many(rows: Iterable[str | tuple[str, ...]], *,
                   rules: PriorityRules | None = None) -> list[AddressResult]:
     """Classify many addresses (each a string or an (address, province, city, district)
     tuple), e.g. for an import; repeated addresses are answered from the cache."""
+    if rules is not None and rules is not DEFAULT_RULES:
+        return [classify(*((r,) if isinstance(r, str) else r[:4]), rules=rules) for r in rows]
+    # A batch memo, not the shared LRU: an import of 100k unique addresses would only churn it.
+    memo: dict[str, AddressResult] = {}
     out: list[AddressResult] = []
     append = out.append
     for row in rows:
-        if isinstance(row, str):
-            append(classify(row, rules=rules))
+        if type(row) is str:
+            result = memo.get(row)
+            if result is None:
+                result = memo[row] = _classify_text(row, "", "", "")
+            append(result)
         else:
-            append(classify(*row[:4], rules=rules))
+            append(classify(*row[:4]))
     return out
 
 
@@ -90,8 +107,7 @@ def _as_str(value: object) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
-@lru_cache(maxsize=65536)
-def _classify_cached(address: str, province: str, city: str, district: str) -> AddressResult:
+def _classify_text(address: str, province: str, city: str, district: str) -> AddressResult:
     ix = load_index()
     text = clean(" ".join(v for v in (province, city, district, address) if v)
                  if province or city or district else address)
@@ -105,6 +121,11 @@ def _classify_cached(address: str, province: str, city: str, district: str) -> A
     return _resolve(paths, tuple(evidence))
 
 
+_classify_cached = lru_cache(maxsize=16384)(_classify_text)
+# Division name → default rule key (the hot path's priority lookup).
+_DEFAULT_KEYS = {r.city: r.key for r in DEFAULT_RULES.rules}
+
+
 def _priority(result: AddressResult, rules: PriorityRules) -> str | None:
     if result.ambiguous or not result.city:
         return None
@@ -113,6 +134,9 @@ def _priority(result: AddressResult, rules: PriorityRules) -> str | None:
 
 
 def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
+    if len(paths) == 1:
+        prov, city, district = paths[0]
+        return AddressResult(prov, city, district, _DEFAULT_KEYS.get(city), False, (), evidence)
     # A coarser reading wins over a finer one it contains (吉林 = the province, not 吉林市).
     kept = [p for p in paths if not any(q != p and _contains(q, p) for q in paths)]
     pairs = list(dict.fromkeys((p[0], p[1]) for p in kept))
@@ -134,11 +158,20 @@ def _contains(outer: DivPath, inner: DivPath) -> bool:
 
 
 def _parse(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str]]:
-    """Find the first chain of division names that starts a word."""
+    """Find the first chain of division names that starts a word.
+
+    Failing that, a chain glued to a preceding word (张三浙江省杭州市) counts only if it
+    holds at least two names, so a lone 城区 inside 老城区 never does.
+    """
     for start, ch in enumerate(text):
         if is_cjk(ch) and (start == 0 or not is_cjk(text[start - 1])):
             paths, evidence = _chain(ix, text, start)
             if paths:
+                return paths, evidence
+    for start in range(1, len(text) - 3):
+        if is_cjk(text[start - 1]) and text[start:start + 2] in ix.tokens:
+            paths, evidence = _chain(ix, text, start)
+            if len(evidence) >= 2 and not any(t in NEUTRAL_TOKENS for t in evidence):
                 return paths, evidence
     return [], []
 
@@ -148,9 +181,13 @@ def _chain(ix: DivisionIndex, text: str, pos: int) -> tuple[list[DivPath], list[
     evidence: list[str] = []
     n = len(text)
     while pos < n:
-        while pos < n and (text[pos] == " " or text[pos].isdigit()):
+        ch = text[pos]
+        while ch == " " or "0" <= ch <= "9":
             pos += 1
-        if pos >= n or not is_cjk(text[pos]):
+            if pos >= n:
+                return state, evidence
+            ch = text[pos]
+        if not ("\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"):
             break
         step = _step(ix, text, pos, state)
         if step is None:
@@ -166,42 +203,41 @@ def _chain(ix: DivisionIndex, text: str, pos: int) -> tuple[list[DivPath], list[
 def _step(ix: DivisionIndex, text: str, pos: int,
           state: list[DivPath]) -> tuple[str, list[DivPath]] | None:
     """Read the longest division name at `pos` that fits `state`; None if there is none."""
-    for token, entries in ix.tokens.get(text[pos:pos + 2], ()):
-        if not text.startswith(token, pos):
+    for tok in ix.tokens.get(text[pos:pos + 2], ()):
+        name = tok.text
+        if not text.startswith(name, pos):
             continue
-        if entries[0].path is None:  # neutral: 中国, 市辖区
-            return token, state
-        full = [e.path for e in entries if not e.short and e.path and _may_start(e, token, state)]
-        new = _apply(state, full)
+        if tok.neutral:
+            return name, state
+        end = pos + len(name)
+        if name[-1] == "市" and text.startswith("场", end):
+            continue  # 北京市场, 上海市场监管局: a market, not the city
+        new = merge_all(state, tok.full) if state else list(tok.full_first)
         if new:
-            return token, new
-        short = [e for e in entries if e.short and e.path and _may_start(e, token, state)]
-        new = _apply(state, [e.path for e in short if e.path])
-        if new and _short_confirmed(ix, text, pos + len(token), new, short):
-            return token, new
+            return name, new
+        if tok.short_upper or tok.short_district:
+            new = _apply_short(tok, state)
+            if new and _short_confirmed(ix, text, end, new, not tok.short_upper):
+                return name, new
     return None
 
 
-def _may_start(entry: Entry, token: str, state: list[DivPath]) -> bool:
-    if entry.level == 3 and entry.short:  # 西湖, 浦东: only inside a known city
-        return bool(state) and all(p[1] is not None for p in state)
-    # 城区, 矿区, 郊区 alone are words, not places.
-    return bool(state) or entry.level != 3 or len(token) != 2 or not token.endswith("区")
-
-
-def _apply(state: list[DivPath], paths: list[DivPath]) -> list[DivPath]:
-    if not paths:
-        return []
-    return merge_all(state, paths) if state else list(dict.fromkeys(paths))
+def _apply_short(tok: Token, state: list[DivPath]) -> list[DivPath]:
+    if not state:
+        return list(tok.short_upper)
+    paths = tok.short_upper
+    if tok.short_district and all(p[1] is not None for p in state):  # 西湖 only after a city
+        paths = paths + tok.short_district
+    return merge_all(state, paths)
 
 
 def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
-                     short: list[Entry]) -> bool:
+                     district_only: bool) -> bool:
     if end >= len(text) or not is_cjk(text[end]):
         return True
     if _step_fits(ix, text, end, new):
         return True
-    if any(e.level == 3 for e in short):
+    if district_only:
         return False
     ch = text[end]
     if ch in _DIRECTIONS:
@@ -211,9 +247,8 @@ def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
 
 def _step_fits(ix: DivisionIndex, text: str, pos: int, state: list[DivPath]) -> bool:
     """True if a division consistent with `state` starts at `pos` (one-token look-ahead)."""
-    for token, entries in ix.tokens.get(text[pos:pos + 2], ()):
-        if text.startswith(token, pos) and entries[0].path is not None:
-            paths = [e.path for e in entries if e.path and _may_start(e, token, state)]
-            if merge_all(state, paths):
-                return True
+    for tok in ix.tokens.get(text[pos:pos + 2], ()):
+        if (not tok.neutral and text.startswith(tok.text, pos)
+                and (merge_all(state, tok.full) or _apply_short(tok, state))):
+            return True
     return False

@@ -14,6 +14,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -48,10 +49,22 @@ class Entry:
 
 
 @dataclass(frozen=True, slots=True)
+class Token:
+    """A written name with its readings pre-sorted for the matcher's hot loop."""
+
+    text: str
+    neutral: bool  # 中国, 市辖区: consumed, says nothing
+    full: tuple[DivPath, ...]  # readings as a full name (杭州市, 西湖区)
+    full_first: tuple[DivPath, ...]  # of those, the ones that may open a chain
+    short_upper: tuple[DivPath, ...]  # short province/city readings (杭州, 浙江)
+    short_district: tuple[DivPath, ...]  # short district readings (西湖): need a city
+
+
+@dataclass(frozen=True, slots=True)
 class DivisionIndex:
     """Token lookup tables; `tokens` is keyed by a token's first two characters."""
 
-    tokens: dict[str, tuple[tuple[str, tuple[Entry, ...]], ...]]
+    tokens: dict[str, tuple[Token, ...]]
     pinyin: dict[str, tuple[Entry, ...]]  # province/city romanisations
     pinyin_districts: dict[str, tuple[Entry, ...]]
     source: str
@@ -68,13 +81,15 @@ def merge(a: DivPath, b: DivPath) -> DivPath | None:
     return a[0], a[1] or b[1], a[2] or b[2]
 
 
-def merge_all(state: list[DivPath], paths: list[DivPath]) -> list[DivPath]:
+def merge_all(state: Sequence[DivPath], paths: Sequence[DivPath]) -> list[DivPath]:
     """Every consistent combination of a current candidate with a new reading."""
     out: list[DivPath] = []
-    for s in state:
-        for p in paths:
-            m = merge(s, p)
-            if m is not None and m not in out:
+    for s0, s1, s2 in state:
+        for p0, p1, p2 in paths:
+            if s0 != p0 or (s1 and p1 and s1 != p1) or (s2 and p2 and s2 != p2):
+                continue
+            m = (s0, s1 or p1, s2 or p2)
+            if m not in out:
                 out.append(m)
     return out
 
@@ -128,17 +143,32 @@ class _Builder:
             self.tokens[short + "州"].add(Entry(path, level, False))  # 延边州, 恩施州
 
     def freeze(self, source: str) -> DivisionIndex:
-        by_first2: dict[str, list[tuple[str, tuple[Entry, ...]]]] = defaultdict(list)
-        for token, entries in self.tokens.items():
-            if len(token) >= 2:
-                by_first2[token[:2]].append((token, tuple(sorted(entries, key=_entry_key))))
+        by_first2: dict[str, list[Token]] = defaultdict(list)
+        for text, entries in self.tokens.items():
+            if len(text) >= 2:
+                by_first2[text[:2]].append(_token(text, sorted(entries, key=_entry_key)))
         return DivisionIndex(
-            tokens={k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in by_first2.items()},
+            tokens={k: tuple(sorted(v, key=lambda t: -len(t.text))) for k, v in by_first2.items()},
             pinyin={k: tuple(sorted(v, key=_entry_key)) for k, v in self.pinyin.items()},
             pinyin_districts={k: tuple(sorted(v, key=_entry_key))
                               for k, v in self.pinyin_districts.items()},
             source=source,
         )
+
+
+def _token(text: str, entries: list[Entry]) -> Token:
+    full = tuple(e.path for e in entries if e.path and not e.short)
+    # 城区, 矿区, 郊区 alone are words, not places: such a district needs a city first.
+    lone_word = len(text) == 2 and text.endswith("区")
+    return Token(
+        text=text,
+        neutral=any(e.path is None for e in entries),
+        full=full,
+        full_first=tuple(e.path for e in entries
+                         if e.path and not e.short and not (e.level == 3 and lone_word)),
+        short_upper=tuple(e.path for e in entries if e.path and e.short and e.level < 3),
+        short_district=tuple(e.path for e in entries if e.path and e.short and e.level == 3),
+    )
 
 
 def _entry_key(entry: Entry) -> tuple[int, tuple[str, str, str], bool]:
