@@ -49,12 +49,13 @@ class AddressResult:
     candidates: tuple[tuple[str, str | None], ...] = ()  # (province, city) when ambiguous
     evidence: tuple[str, ...] = ()  # the division names it was decided from
 
-    def to_dict(self, address: str | None = None) -> dict[str, object]:
-        """The `packstation address --json` shape (plus candidates when ambiguous)."""
+    def to_dict(self, address: str | None = None, *,
+                with_candidates: bool = False) -> dict[str, object]:
+        """The `packstation address --json` shape (DESIGN.md), optionally with candidates."""
         doc: dict[str, object] = {} if address is None else {"address": address}
         doc.update(province=self.province, city=self.city, district=self.district,
                    priority=self.priority, ambiguous=self.ambiguous)
-        if self.ambiguous:
+        if with_candidates:
             doc["candidates"] = [list(c) for c in self.candidates]
         return doc
 
