@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 
 _MASK_CHARS = "*＊×"
-_MOBILE = re.compile(r"(?:\+?86)?(1\d{10})")
+_MOBILE = re.compile(r"(?:86)?(1\d{10})")
+_LANDLINE = re.compile(r"0\d{9,11}")
 _EXTENSION = re.compile(r"^(.*?\d)\s*(?:[-—－转,，#]|ext\.?)\s*(\d{1,6})$", re.IGNORECASE)
 
 
@@ -34,18 +35,33 @@ def mask_phone(phone: str) -> str:
     phone = phone.strip()
     if not phone or is_masked(phone):
         return phone
-    main, ext = phone, ""
+    digits = re.sub(r"\D", "", phone)
+    if _full_number(digits):
+        return _mask_digits(digits)
     m = _EXTENSION.match(phone)
-    if m and len(re.sub(r"\D", "", m.group(1))) >= 7:
-        main, ext = m.group(1), "-" + m.group(2)
-    digits = re.sub(r"\D", "", main)
+    if m:
+        main = re.sub(r"\D", "", m.group(1))
+        if _full_number(main):
+            return f"{_mask_digits(main)}-{m.group(2)}"
+    if len(digits) >= 7:
+        return _mask_digits(digits)
+    if len(digits) >= 4:
+        return "*" * (len(digits) - 2) + digits[-2:]
+    return "****"
+
+
+def _full_number(digits: str) -> bool:
+    """A whole mobile number (optionally with 86) or a landline with its area code."""
+    return bool(_MOBILE.fullmatch(digits) or _LANDLINE.fullmatch(digits))
+
+
+def _mask_digits(digits: str) -> str:
     mobile = _MOBILE.fullmatch(digits)
     if mobile:
         d = mobile.group(1)
-        return f"{d[:3]}****{d[-4:]}{ext}"
-    if len(digits) >= 7:
-        head = digits[:4] if digits.startswith("0") and len(digits) >= 10 else digits[:3]
-        return f"{head}****{digits[-4:]}{ext}"
-    if len(digits) >= 4:
-        return "*" * (len(digits) - 2) + digits[-2:] + ext
-    return "*" * len(digits) if digits else "****"
+        return f"{d[:3]}****{d[-4:]}"
+    if digits.startswith("0"):  # 010/02x are 3-digit area codes, the rest 4 digits
+        head = digits[:3] if digits[:2] in ("01", "02") else digits[:4]
+    else:
+        head = digits[:3]
+    return f"{head}****{digits[-4:]}"

@@ -9,6 +9,7 @@ from datetime import datetime
 from PIL import Image
 
 from packstation.errors import UserError
+from packstation.labels.text import TextRun
 
 PRIORITY_MARKS: frozenset[str] = frozenset("京沪穗深杭")
 """City marks of the five priority 2-day cities (北京 上海 广州 深圳 杭州)."""
@@ -87,9 +88,11 @@ def _check_payload(zh: str, en: str, value: str, max_len: int) -> None:
 class RenderedLabel:
     """A rendered waybill: the 1-bit image the printer and the preview both get.
 
-    `red_bands` are inclusive-exclusive row ranges (start, stop) of the priority block,
-    which two-colour printers print in red. `missing_glyphs` are characters of the data
-    the bundled font cannot draw; they appear as `□` on the label.
+    `red_bands` are row ranges [start, stop) of the priority block, which two-colour
+    printers print in red. `missing_glyphs` are characters of the data the bundled font
+    cannot draw; they appear as `□` on the label. `bands` are (name, start, stop) rows of
+    every band and `texts` every text line drawn with its ink box, so previews and tests
+    can tell what the bitmap says without OCR.
     """
 
     image: Image.Image
@@ -97,3 +100,9 @@ class RenderedLabel:
     dpi: int
     red_bands: tuple[tuple[int, int], ...] = ()
     missing_glyphs: frozenset[str] = field(default_factory=frozenset)
+    bands: tuple[tuple[str, int, int], ...] = ()
+    texts: tuple[TextRun, ...] = ()
+
+    def text(self) -> str:
+        """Everything printed as text, one line per run, top to bottom."""
+        return "\n".join(r.text for r in self.texts)

@@ -41,10 +41,13 @@ def render_waybill(data: WaybillData, size: str = "100x150", dpi: int = 203) -> 
 
     m, t = geo.margin, geo.stroke
     red: list[tuple[int, int]] = []
+    bands: list[tuple[str, int, int]] = []
     y = m + t
     for n, (name, h) in enumerate(plan):
         if name == "priority":
             red.append((y, y + h))
+        bands.append((name, y, y + h))
+        canvas.band = name
         _PAINTERS[name](canvas, data, geo, y, h)
         y += h
         if n < len(plan) - 1:
@@ -56,6 +59,8 @@ def render_waybill(data: WaybillData, size: str = "100x150", dpi: int = 203) -> 
         dpi=dpi,
         red_bands=tuple(red),
         missing_glyphs=frozenset(canvas.missing),
+        bands=tuple(bands),
+        texts=tuple(canvas.runs),
     )
 
 

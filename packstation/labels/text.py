@@ -77,6 +77,18 @@ def glyph(ch: str, px: int, bold: bool) -> Glyph:
     return Glyph(mask, left, top, advance)
 
 
+@dataclass(frozen=True, slots=True)
+class TextRun:
+    """A line of text as drawn: which band, what it says, and its ink box (x0, y0, x1, y1).
+
+    Kept so tests, previews and screen readers can know what the bitmap says without OCR.
+    """
+
+    band: str
+    text: str
+    box: tuple[int, int, int, int]
+
+
 @dataclass
 class Canvas:
     """A greyscale drawing surface for one label; thresholded to 1 bit when finished.
@@ -90,6 +102,8 @@ class Canvas:
     image: Image.Image = field(init=False)
     draw: ImageDraw.ImageDraw = field(init=False)
     missing: set[str] = field(default_factory=set)
+    runs: list[TextRun] = field(default_factory=list)
+    band: str = ""
 
     def __post_init__(self) -> None:
         self.image = Image.new("L", (self.width, self.height), WHITE)
@@ -176,11 +190,18 @@ class Canvas:
         pen = x - (width if align == "r" else width / 2 if align == "m" else 0)
         baseline = top + round(px * ASCENT)
         paste = self.image.paste
+        x0 = y0 = 1 << 30
+        x1 = y1 = -(1 << 30)
         for ch in text:
             g = glyph(ch, px, bold)
             if g.mask is not None:
-                paste(fill, (round(pen) + g.left, baseline + g.top), g.mask)
+                gx, gy = round(pen) + g.left, baseline + g.top
+                paste(fill, (gx, gy), g.mask)
+                w, h = g.mask.size
+                x0, y0, x1, y1 = min(x0, gx), min(y0, gy), max(x1, gx + w), max(y1, gy + h)
             pen += g.advance
+        if x1 > x0:
+            self.runs.append(TextRun(self.band, text, (x0, y0, x1, y1)))
         return round(width)
 
     def paragraph(self, x: int, top: int, text: str, px: int, bold: bool, max_width: int,
