@@ -109,8 +109,12 @@ class PrinterEmulator:
 
     def wait_for_labels(self, count: int, timeout: float) -> bool:
         """Block until `count` labels have printed, or `timeout` seconds pass."""
+        return self.wait_until(lambda: len(self.labels) >= count, timeout)
+
+    def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
+        """Block until `predicate()` holds after a label event, or `timeout` passes."""
         with self._changed:
-            return self._changed.wait_for(lambda: len(self.labels) >= count, timeout)
+            return self._changed.wait_for(predicate, timeout)
 
     def serve_forever(self, stop_event: threading.Event | None = None) -> None:
         """Accept connections one at a time until `stop_event` (or `stop()`) is set."""
@@ -163,7 +167,6 @@ class PrinterEmulator:
                     stop.wait(len(chunk) / fault.value)
         finally:
             if assembler.has_pending_rows:
-                self.partial += 1
                 self._emit(assembler.finish("none"), self._fault, partial=True)
 
     def _process(
@@ -187,7 +190,9 @@ class PrinterEmulator:
 
     def _emit(self, label: DecodedLabel, fault: Fault | None, *, partial: bool = False) -> None:
         if fault is not None and fault.blocks_printing:
-            self.discarded += 1
+            with self._changed:
+                self.discarded += 1
+                self._changed.notify_all()
             return
         path: Path | None = None
         if self.save_dir is not None and label.image.height > 0:
@@ -196,7 +201,9 @@ class PrinterEmulator:
             path = self.save_dir / f"label-{self._seq:04d}{suffix}.png"
             (label.preview() if label.red_bands else label.image).save(path)
         with self._changed:
-            if not partial:
+            if partial:
+                self.partial += 1
+            else:
                 self.labels.append(label)
             if path is not None:
                 self.saved.append(path)
@@ -218,6 +225,13 @@ def serve(
     fault: str | Fault | None = None,
     stop_event: threading.Event | None = None,
     on_label: LabelCallback | None = None,
+    on_ready: Callable[[PrinterEmulator], None] | None = None,
 ) -> None:
-    """Run the emulator in the calling thread until `stop_event` is set (or Ctrl+C)."""
-    PrinterEmulator(host, port, save_dir, fault, on_label=on_label).serve_forever(stop_event)
+    """Run the emulator in the calling thread until `stop_event` is set (or Ctrl+C).
+
+    `on_ready` gets the bound emulator (its `spec`, `set_fault`) before serving starts.
+    """
+    emulator = PrinterEmulator(host, port, save_dir, fault, on_label=on_label)
+    if on_ready is not None:
+        on_ready(emulator)
+    emulator.serve_forever(stop_event)
