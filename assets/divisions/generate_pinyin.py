@@ -24,6 +24,9 @@ OVERRIDES = {
     "82": "macau|macao|aomen",
     "71": "taiwan",
 }
+# Characters whose reading in place names differs from pypinyin's guess (长宁 Changning,
+# 朝阳 Chaoyang, 长治 Changzhi).
+PLACE_READINGS = {"长": "chang", "朝": "chao"}
 SUFFIXES = ("特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市",
             "地区", "盟", "自治州", "自治县", "自治旗", "新区", "区", "县", "旗")
 ETHNIC = re.compile(r"(.{2,}?)(?:[^族]{1,8}族)+自治[州县旗]$")
@@ -40,6 +43,14 @@ def short(name: str) -> str:
     return name
 
 
+def spell(name: str) -> str:
+    """Toneless pinyin, with place-name readings for the usual heteronyms."""
+    syllables = lazy_pinyin(name, style=Style.NORMAL)
+    if len(syllables) == len(name):
+        syllables = [PLACE_READINGS.get(ch, syl) for ch, syl in zip(name, syllables, strict=True)]
+    return "".join(syllables)
+
+
 def main() -> None:
     rows: list[tuple[str, str]] = []
     for fname in ("provinces.csv", "cities.csv", "areas.csv"):
@@ -48,8 +59,7 @@ def main() -> None:
                 code, name = row["code"], row["name"]
                 if "直辖" in name or name in ("市辖区", "县"):
                     continue
-                rows.append((code, OVERRIDES.get(code) or "".join(lazy_pinyin(short(name),
-                                                                              style=Style.NORMAL))))
+                rows.append((code, OVERRIDES.get(code) or spell(short(name))))
     rows += [(code, value) for code, value in OVERRIDES.items() if code in ("71", "81", "82")]
     with (HERE / "pinyin.csv").open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)

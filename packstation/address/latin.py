@@ -22,6 +22,7 @@ _STREET_WORDS = frozenset({
 })
 _DIRECTION_WORDS = frozenset({"east", "west", "south", "north", "middle", "central",
                               "dong", "xi", "nan", "bei", "zhong", "e", "w", "s", "n"})
+_DISTRICT_WORDS = frozenset({"district", "dist", "qu", "county", "xian"})
 _NOISE_WORDS = frozenset({"shi", "city", "province", "prov", "sheng", "district", "dist",
                           "qu", "county", "municipality", "china", "prc", "pr", "cn", "the",
                           "of", "autonomous", "region", "sar", "special", "administrative"})
@@ -29,17 +30,22 @@ _NOISE_WORDS = frozenset({"shi", "city", "province", "prov", "sheng", "district"
 
 def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]:
     """Candidate paths from romanised words in cleaned text, and the words that matched."""
-    words = [w for w in _WORD.findall(text.lower()) if w not in _NOISE_WORDS]
+    words = _WORD.findall(text.lower())
     places: list[tuple[Entry, ...]] = []
     districts: list[tuple[Entry, ...]] = []
     evidence: list[str] = []
     i = 0
     while i < len(words):
+        if words[i] in _NOISE_WORDS:
+            i += 1
+            continue
         for width in (2, 1):
-            word = "".join(words[i:i + width])
-            if len(words[i:i + width]) < width or _followed_by_street(words, i + width):
+            parts = words[i:i + width]
+            if len(parts) < width or _followed_by_street(words, i + width):
                 continue
-            entries = ix.pinyin.get(word)
+            word = "".join(parts)
+            district_word = i + width < len(words) and words[i + width] in _DISTRICT_WORDS
+            entries = None if district_word else ix.pinyin.get(word)
             target = places
             if entries is None:
                 entries, target = ix.pinyin_districts.get(word), districts
@@ -56,8 +62,9 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
         # Two places that cannot both hold (Hangzhou … Shanghai): keep both → ambiguous.
         state = narrowed or _union(state, paths)
     for entries in districts:
-        if state:
-            state = merge_all(state, [e.path for e in entries if e.path]) or state
+        paths = [e.path for e in entries if e.path]
+        # Alone, a district decides only if one city has it (Pudong); else ambiguous.
+        state = (merge_all(state, paths) or state) if state else paths
     return state, evidence
 
 
