@@ -382,7 +382,7 @@ class PackingStation:
                 bench=self.settings.bench,
                 packer=self.settings.packer,
                 at=datetime.now(UTC),
-                raw_code=raw[:RAW_KEPT],
+                raw_code=_loggable(raw),
                 code=scanned.code,
                 verdict=verdict.value,
                 sku=sku,
@@ -401,6 +401,16 @@ class PackingStation:
             intercept_reason=intercept_reason,
             candidates=candidates if verdict is Verdict.AMBIGUOUS_CODE else (),
         )
+
+
+def _loggable(raw: str) -> str:
+    """The raw scan as the log can keep it: capped, and storable on every backend.
+
+    PostgreSQL text cannot hold NUL (shown as U+2400 instead), and neither database can
+    store a lone surrogate (undecodable bytes in a command line: shown as "?").
+    """
+    kept = raw[:RAW_KEPT].replace("\x00", "\u2400")
+    return kept.encode("utf-8", "replace").decode("utf-8")
 
 
 # -- queries ---------------------------------------------------------------------
