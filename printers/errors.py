@@ -51,6 +51,12 @@ class PrinterError(Exception):
         """The message in one language; Chinese unless `lang` is "en"."""
         return self.en if lang == "en" else self.zh
 
-    def with_maybe_printed(self) -> PrinterError:
-        """The same error, marked as raised after bytes were sent."""
-        return PrinterError(self.reason, self.zh, self.en, device=self.device, maybe_printed=True)
+    def marked(self, maybe_printed: bool) -> PrinterError:
+        """The same error, saying whether bytes had already been sent when it happened."""
+        if maybe_printed == self.maybe_printed:
+            return self
+        err = PrinterError(
+            self.reason, self.zh, self.en, device=self.device, maybe_printed=maybe_printed
+        )
+        err.__cause__ = self.__cause__
+        return err

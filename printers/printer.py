@@ -90,18 +90,24 @@ class Printer:
         """Print one label or raise `PrinterError` saying why and whether it may have printed."""
         data = self.encode(bitmap, red_bands=red_bands, cut=cut)
         with self._session():
+            before = UNKNOWN
             if self.check_status:
-                before = self._status_query(self.transport, self.status_timeout)
+                try:
+                    before = self._status_query(self.transport, self.status_timeout)
+                except PrinterError as exc:
+                    raise exc.marked(False) from exc.__cause__
                 if not before.can_print:
                     raise self._blocked(before, job_id, maybe_printed=False)
             self.transport.write(data)
-            after = (
-                self._status_query(self.transport, self.status_timeout)
-                if self.check_status
-                else UNKNOWN
-            )
-            if not after.can_print:
-                raise self._blocked(after, job_id, maybe_printed=True)
+            after = UNKNOWN
+            # A printer silent before the job will be silent after it: do not wait twice.
+            if self.check_status and before.known:
+                try:
+                    after = self._status_query(self.transport, self.status_timeout)
+                except PrinterError as exc:
+                    raise exc.marked(True) from exc.__cause__
+                if not after.can_print:
+                    raise self._blocked(after, job_id, maybe_printed=True)
         return PrintResult(job_id, self.spec, len(data), after)
 
     def status(self) -> PrinterStatus:

@@ -85,7 +85,7 @@ class FileTransport:
             except BlockingIOError:
                 continue
             except OSError as exc:
-                raise self._os_error(exc).with_maybe_printed() from exc
+                raise self._os_error(exc).marked(True) from exc
             view = view[sent:]
 
     def read(self, size: int, timeout: float) -> bytes:

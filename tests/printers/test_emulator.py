@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from packstation.printers import PrinterError, PrinterState, open_printer
+from packstation.printers import Printer, PrinterError, PrinterState, open_printer
 from packstation.printers.emulator import PrinterEmulator, serve
 from PIL import Image
 
@@ -17,7 +17,7 @@ WAYBILL_NO = "SF1234567890123"
 ORDER_NO = "PS-20261111-000123"
 
 
-def printer(emu: PrinterEmulator, profile: str = "label-4in-203-cutter", **kw: float):
+def printer(emu: PrinterEmulator, profile: str = "label-4in-203-cutter", **kw: float) -> Printer:
     kw.setdefault("status_timeout", 2.0)
     kw.setdefault("write_timeout", 10.0)
     return open_printer(emu.spec, profile, **kw)

@@ -101,7 +101,9 @@ def fake_usb(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return found
 
 
-def test_picks_the_printer_interface_bulk_endpoints_and_detaches_usblp(fake_usb) -> None:
+def test_picks_the_printer_interface_bulk_endpoints_and_detaches_usblp(
+    fake_usb: dict[str, Any],
+) -> None:
     dev, out_ep, in_ep = printer_device()
     fake_usb["device"] = dev
     t = UsbTransport(0x0416, 0x5011, write_timeout=2.5)
@@ -121,7 +123,7 @@ def test_picks_the_printer_interface_bulk_endpoints_and_detaches_usblp(fake_usb)
     assert fake_usb["disposed"] == [dev]
 
 
-def test_status_and_printing_through_the_fake_device(fake_usb) -> None:
+def test_status_and_printing_through_the_fake_device(fake_usb: dict[str, Any]) -> None:
     dev, out_ep, in_ep = printer_device()
     fake_usb["device"] = dev
     out_ep.answers.extend([b"\x12", b"\x12", b"\x1e"] + [b"\x12"] * 6)
@@ -134,7 +136,7 @@ def test_status_and_printing_through_the_fake_device(fake_usb) -> None:
     assert b"\x1dv0\x00\x08\x00\x08\x00" in sent
 
 
-def test_a_missing_printer_names_its_vid_pid(fake_usb) -> None:
+def test_a_missing_printer_names_its_vid_pid(fake_usb: dict[str, Any]) -> None:
     with pytest.raises(PrinterError) as info:
         open_printer("usb:0x0416:0x5011").status()
     err = info.value
@@ -142,7 +144,7 @@ def test_a_missing_printer_names_its_vid_pid(fake_usb) -> None:
     assert "0416:5011" in err.zh and "0416:5011" in err.en and "lsusb" in err.en
 
 
-def test_permission_denied_points_to_the_udev_rule(fake_usb) -> None:
+def test_permission_denied_points_to_the_udev_rule(fake_usb: dict[str, Any]) -> None:
     dev, _, _ = printer_device()
     dev.access_error = True
     fake_usb["device"] = dev
@@ -154,7 +156,7 @@ def test_permission_denied_points_to_the_udev_rule(fake_usb) -> None:
     assert "udev" in err.zh and "docs/printers.md" in err.en
 
 
-def test_a_write_timeout_is_a_timeout_error(fake_usb) -> None:
+def test_a_write_timeout_is_a_timeout_error(fake_usb: dict[str, Any]) -> None:
     dev, out_ep, _ = printer_device()
     out_ep.fail_with = usb.core.USBTimeoutError("timeout", errno=errno.ETIMEDOUT)
     fake_usb["device"] = dev
@@ -164,7 +166,7 @@ def test_a_write_timeout_is_a_timeout_error(fake_usb) -> None:
     assert info.value.reason == "timeout" and "0416:5011" in info.value.en
 
 
-def test_an_unplugged_printer_is_connection_lost(fake_usb) -> None:
+def test_an_unplugged_printer_is_connection_lost(fake_usb: dict[str, Any]) -> None:
     dev, out_ep, _ = printer_device()
     out_ep.fail_with = usb.core.USBError("No such device", errno=errno.ENODEV)
     fake_usb["device"] = dev
@@ -173,13 +175,13 @@ def test_an_unplugged_printer_is_connection_lost(fake_usb) -> None:
     assert info.value.reason == "connection_lost"
 
 
-def test_a_device_without_out_endpoint_is_not_a_printer(fake_usb) -> None:
+def test_a_device_without_out_endpoint_is_not_a_printer(fake_usb: dict[str, Any]) -> None:
     fake_usb["device"] = FakeDevice([FakeInterface(0, 3, [FakeEndpoint(0x81, 0x03)])])
     with pytest.raises(PrinterError, match="OUT endpoint"):
         UsbTransport(1, 2).open()
 
 
-def test_a_printer_without_in_endpoint_gives_unknown_status(fake_usb) -> None:
+def test_a_printer_without_in_endpoint_gives_unknown_status(fake_usb: dict[str, Any]) -> None:
     out_ep = FakeEndpoint(0x01, 0x02)
     fake_usb["device"] = FakeDevice([FakeInterface(0, 7, [out_ep])], kernel_driver=False)
     p = open_printer("usb:1:2")
