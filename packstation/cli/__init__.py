@@ -22,6 +22,8 @@ COMMAND_MODULES = (
     "packstation.cli.demo",
     "packstation.cli.db",
     "packstation.cli.user",
+    "packstation.cli.printing",
+    "packstation.cli.emulator",
 )
 
 
