@@ -9,6 +9,7 @@ with `maybe_printed=True` so the queue knows the label may exist.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -67,6 +68,8 @@ class Printer:
         self.keep_open = keep_open
         self._encoder = encoder
         self._status_query = status_query
+        # A queue worker printing and a UI polling status share one transport.
+        self._lock = threading.RLock()
 
     def encode(
         self, bitmap: Image.Image, *, red_bands: Sequence[Sequence[int]] = (), cut: bool = True
@@ -120,7 +123,8 @@ class Printer:
 
     def close(self) -> None:
         """Release the device."""
-        self.transport.close()
+        with self._lock:
+            self.transport.close()
 
     def __enter__(self) -> Printer:
         return self
@@ -133,14 +137,15 @@ class Printer:
 
     @contextmanager
     def _session(self) -> Iterator[None]:
-        self.transport.open()
-        ok = False
-        try:
-            yield
-            ok = True
-        finally:
-            if not ok or not self.keep_open:
-                self.transport.close()
+        with self._lock:
+            self.transport.open()
+            ok = False
+            try:
+                yield
+                ok = True
+            finally:
+                if not ok or not self.keep_open:
+                    self.transport.close()
 
     def _blocked(
         self, status: PrinterStatus, job_id: str | None, *, maybe_printed: bool

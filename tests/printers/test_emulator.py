@@ -194,3 +194,38 @@ def test_serve_runs_until_the_stop_event(tmp_path: Path) -> None:
         thread.join(5)
     assert not thread.is_alive()
     assert seen == [tmp_path / "label-0001.png"]
+
+
+def test_a_connection_lost_before_the_job_is_not_maybe_printed(
+    emulator: PrinterEmulator,
+) -> None:
+    emulator.set_fault("drop_after:3")  # dies while answering the first status query
+    with pytest.raises(PrinterError) as info:
+        printer(emulator).print_label(noise(64, 10, 9))
+    assert info.value.reason == "connection_lost"
+    assert not info.value.maybe_printed
+    assert emulator.labels == [] and emulator.partial == 0
+
+
+def test_printing_and_status_polling_from_two_threads_share_one_printer(
+    emulator: PrinterEmulator,
+) -> None:
+    p = printer(emulator)
+    states: list[PrinterState] = []
+    failures: list[BaseException] = []
+
+    def poll() -> None:
+        try:
+            for _ in range(10):
+                states.append(p.status().state)
+        except BaseException as exc:  # reported below, never swallowed
+            failures.append(exc)
+
+    poller = threading.Thread(target=poll, daemon=True)
+    poller.start()
+    for seed in range(5):
+        p.print_label(noise(64, 16, seed))
+    poller.join(30)
+    assert not poller.is_alive() and failures == []
+    assert states == [PrinterState.READY] * 10
+    assert emulator.wait_for_labels(5, timeout=10)
