@@ -11,6 +11,7 @@ from packstation.errors import UserError
 from packstation.importers import parse_files
 from packstation.importers.records import BarcodeSpec, OrderStatus
 from tests.importers.conftest import GENERIC_HEADER, WriteCsv, WriteXlsx, generic_row, sample
+from tests.importers.platforms import PDD_HEADER, pdd_order, rows_for
 
 
 def test_sample_generic_file_gives_nine_orders_with_pack_barcodes() -> None:
@@ -142,12 +143,21 @@ def test_excel_text_wrappers_apostrophes_and_tabs_are_unwrapped(write_csv: Write
 
 
 def test_header_quirks_and_blank_trailing_rows(write_csv: WriteCsv) -> None:
-    header = [f" {h.upper()} " for h in GENERIC_HEADER]
-    header[0] = "order_no（订单）".replace("（订单）", "")
-    rows = [header, generic_row("A1"), [""] * 15, [], [" ", ""]]
+    header = [f" {h.upper()} " for h in GENERIC_HEADER]  # stray spaces, other case
+    header[0] = "\ufeffOrder_No"  # a second BOM glued to the first header
+    rows = [header, generic_row("A1"), [""] * 15, [], [" ", ""], [",", ""][1:]]
     [parsed] = parse_files([write_csv(rows)])
     assert [o.order_no for o in parsed.orders] == ["A1"]
     assert parsed.problems == []
+
+
+def test_full_width_brackets_in_headers_match_half_width_ones(write_csv: WriteCsv) -> None:
+    """Pinduoduo writes both 商品数量(件) and 商品数量（件） depending on the year."""
+    header = [h.replace("(", "（").replace(")", "）") + "  " for h in PDD_HEADER]
+    rows = rows_for(PDD_HEADER, [pdd_order("231111-1", "MUG-01", qty="4")])
+    rows[0] = header
+    [parsed] = parse_files([write_csv(rows, "pdd.csv")])
+    assert parsed.orders[0].lines[0].quantity == 4
 
 
 def test_tab_separated_utf16_unicode_text_export(tmp_path: Path) -> None:
