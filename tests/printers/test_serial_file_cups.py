@@ -91,6 +91,17 @@ def test_file_target_collects_each_job(tmp_path: Path) -> None:
     assert p.status().state is PrinterState.UNKNOWN  # a plain file cannot answer
 
 
+@pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs a character device")
+def test_a_character_device_takes_the_device_path_and_silence_is_unknown() -> None:
+    t = FileTransport("/dev/null", write_timeout=2)
+    t.open()
+    assert t.readable  # device nodes may answer status; /dev/null just never does
+    t.close()
+    p = open_printer("file:/dev/null", status_timeout=0.1)
+    result = p.print_label(noise(64, 64, 5))
+    assert result.status.state is PrinterState.UNKNOWN and result.bytes_sent > 512
+
+
 def test_file_in_a_missing_directory_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(PrinterError) as info:
         open_printer(f"file:{tmp_path}/nope/lp0").print_label(noise(8, 1, 1))
