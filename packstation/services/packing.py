@@ -8,7 +8,8 @@ open box is kept in memory for speed but is always rebuilt from the database on 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
@@ -102,13 +103,29 @@ class PackingStation:
             None if self._last_at is None else now - self._last_at,
             self.settings.bounce_window_s,
         )
-        self._last_code, self._last_at = scanned.code, now
-        with self.db.transaction() as conn:
+        with self._unchanged_on_failure(), self.db.transaction() as conn:
+            self._last_code, self._last_at = scanned.code, now
             if bounce:
                 return self._log(conn, raw, scanned, Verdict.DUPLICATE_READ)
             if self._open is None:
                 return self._open_order(conn, raw, scanned)
             return self._scan_unit(conn, raw, scanned)
+
+    @contextmanager
+    def _unchanged_on_failure(self) -> Iterator[None]:
+        """A scan whose transaction fails leaves the bench as the database has it.
+
+        The in-memory box is updated before the commit; if the commit (or anything
+        before it) fails, the scan was never stored, so it must not be counted either.
+        """
+        saved = None if self._open is None else replace(self._open, packed=dict(self._open.packed))
+        last = self._last_code, self._last_at
+        try:
+            yield
+        except BaseException:
+            self._open = saved
+            self._last_code, self._last_at = last
+            raise
 
     def cancel_box(self) -> None:
         """The packer abandons the open box (units go back to the shelf)."""
@@ -127,7 +144,7 @@ class PackingStation:
                 "this bench has an open box: complete or cancel it first",
             )
         scanned = normalise(order_code, self.settings.code_rules)
-        with self.db.transaction() as conn:
+        with self._unchanged_on_failure(), self.db.transaction() as conn:
             order = _find_order(conn, scanned)
             if order is None:
                 raise UserError(f"找不到订单：{scanned.code}", f"order not found: {scanned.code}")
