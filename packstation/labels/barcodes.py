@@ -15,6 +15,8 @@ import qrcode
 from barcode import Code128
 from PIL import ImageDraw
 
+from packstation.labels.qrmask import best_mask
+
 CODE128_QUIET_MODULES = 10
 QR_QUIET_MODULES = 4
 BLACK = 0
@@ -28,11 +30,28 @@ def code128_modules(data: str) -> str:
 
 @lru_cache(maxsize=256)
 def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
-    """The QR module matrix (no quiet zone), error correction M, smallest version that fits."""
-    qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    qr.add_data(data.encode("utf-8"))
+    """The QR module matrix (no quiet zone), error correction M, smallest version that fits.
+
+    The same symbol qrcode makes by default; the mask is chosen by `qrmask.best_mask`
+    (same rule, ~6x faster) and the symbol built by qrcode with that mask.
+    """
+    payload = data.encode("utf-8")
+    first = _build_qr(payload, 0)
+    matrix = first.get_matrix()
+    mask = best_mask(matrix, first.version)
+    if mask != 0:  # rebuild with the chosen mask; make() reuses the encoded data
+        first.mask_pattern = mask
+        first.make(fit=False)
+        matrix = first.get_matrix()
+    return tuple(tuple(row) for row in matrix)
+
+
+def _build_qr(payload: bytes, mask: int) -> qrcode.QRCode:
+    qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M,
+                       mask_pattern=mask)
+    qr.add_data(payload)
     qr.make(fit=True)
-    return tuple(tuple(row) for row in qr.get_matrix())
+    return qr
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,8 @@ ELLIPSIS = "…"
 ASCENT = 0.88  # ideographic em box top above the baseline, in em (Noto CJK)
 LINE_GAP = 0.22  # extra leading between wrapped lines, in em
 BLACK, WHITE = 0, 255
+INK_THRESHOLD = 105  # glyph coverage (0-255) above which a dot prints; keeps thin strokes
+_INK_LUT = [255 if v > INK_THRESHOLD else 0 for v in range(256)]
 
 _WS = re.compile(r"\s+")
 
@@ -78,6 +80,7 @@ def glyph(ch: str, px: int, bold: bool) -> Glyph:
         return Glyph(None, 0, 0, advance)
     mask = Image.new("L", (right - left, bottom - top), 0)
     ImageDraw.Draw(mask).text((-left, -top), ch, font=font, fill=255, anchor="ls")
+    mask = mask.point(_INK_LUT)  # rendered anti-aliased, then thresholded: no grey, no dither
     return Glyph(mask, left, top, advance, mask.width, mask.height, mask.im)
 
 
@@ -95,10 +98,10 @@ class TextRun:
 
 @dataclass
 class Canvas:
-    """A greyscale drawing surface for one label; thresholded to 1 bit when finished.
+    """A drawing surface for one label, in mode "L" holding only 0 and 255.
 
-    Text is anti-aliased here and thresholded once at the end (no dithering), which keeps
-    CJK strokes whole at 20 px where FreeType's own 1-bit mode drops thin strokes.
+    Glyphs are rendered anti-aliased and thresholded once per glyph (see `glyph`), which
+    keeps CJK strokes whole at 20 px where FreeType's own 1-bit mode drops thin strokes.
     """
 
     width: int
@@ -225,7 +228,7 @@ class Canvas:
         if x1 >= x0 and y1 >= y0:
             self.draw.rectangle((x0, y0, x1, y1), fill=fill)
 
-    def to_1bit(self, threshold: int = 150) -> Image.Image:
-        """Threshold (no dithering): grey darker than `threshold` prints as a dot."""
-        lut = [0 if v < threshold else 255 for v in range(256)]
-        return self.image.point(lut, "1")
+    def to_1bit(self) -> Image.Image:
+        """The finished label in mode "1". Everything drawn is already 0 or 255 (glyphs are
+        thresholded when cached), so this is an exact conversion, no dithering."""
+        return self.image.convert("1", dither=Image.Dither.NONE)
