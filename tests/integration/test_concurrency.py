@@ -1,0 +1,135 @@
+"""Two benches opening the same order at the same moment: exactly one session, one loser.
+
+At most one open session per order is the database's rule (a partial unique index), not
+process memory: each bench below has its own engine, thread or process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from packstation.domain.verdicts import Verdict
+from packstation.services.boxes import ScanResult
+from packstation.storage.database import Database
+from packstation.storage.tables import Order
+from tests.factories import MUG, load, order
+from tests.integration.helpers import LineReader, open_sessions, row_counts, station
+
+CHILD = Path(__file__).with_name("race_child.py")
+REPO = Path(__file__).resolve().parents[2]
+ROUNDS = 20
+WAIT_S = 30.0
+
+
+@pytest.fixture
+def race_orders(db: Database) -> list[str]:
+    numbers = [f"R{n:03d}" for n in range(ROUNDS)]
+    load(db, *(order(no, MUG) for no in numbers))
+    return numbers
+
+
+def assert_one_winner(db: Database, order_no: str, results: dict[str, tuple[str, str]]) -> None:
+    """`results`: bench -> (verdict, other bench). One opened, the other was told where."""
+    by_verdict = {verdict: bench for bench, (verdict, _other) in results.items()}
+    assert set(by_verdict) == {Verdict.ORDER_OPENED.value,
+                               Verdict.IN_PROGRESS_ELSEWHERE.value}, (order_no, results)
+    winner = by_verdict[Verdict.ORDER_OPENED.value]
+    loser = by_verdict[Verdict.IN_PROGRESS_ELSEWHERE.value]
+    assert results[loser][1] == winner
+    with db.transaction() as conn:
+        order_id = conn.scalar(select(Order.id).where(Order.order_no == order_no))
+    assert [bench for _sid, _oid, bench in open_sessions(db, order_id)] == [winner]
+
+
+def test_two_threads_opening_one_order_at_once_get_one_session(
+        db: Database, db_url: str, race_orders: list[str]) -> None:
+    benches = {"A": Database.from_url(db_url), "B": Database.from_url(db_url)}
+    try:
+        for order_no in race_orders:
+            barrier = threading.Barrier(len(benches), timeout=WAIT_S)
+            results: dict[str, ScanResult] = {}
+            errors: list[BaseException] = []
+
+            def open_at(bench: str, bench_db: Database, order_no: str = order_no,
+                        barrier: threading.Barrier = barrier,
+                        results: dict[str, ScanResult] = results,
+                        errors: list[BaseException] = errors) -> None:
+                try:
+                    bench_station = station(bench_db, bench)
+                    barrier.wait()
+                    results[bench] = bench_station.scan(order_no, live=False)
+                except BaseException as exc:  # reported below, in the test's thread
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=open_at, args=item) for item in benches.items()]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(WAIT_S)
+            assert not errors, errors
+            assert not any(thread.is_alive() for thread in threads)
+            assert_one_winner(db, order_no, {
+                bench: (r.verdict.value, r.other_bench or "-") for bench, r in results.items()})
+    finally:
+        for bench_db in benches.values():
+            bench_db.dispose()
+    assert len(open_sessions(db)) == ROUNDS
+    assert row_counts(db)["pack_sessions"] == ROUNDS
+
+
+class Bench:
+    def __init__(self, url: str, name: str) -> None:
+        self.name = name
+        self.proc = subprocess.Popen(
+            [sys.executable, str(CHILD), url, name], stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+        self.out = LineReader(self.proc)
+
+    def close(self) -> None:
+        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+            if stream is not None:
+                stream.close()
+        try:
+            self.proc.wait(timeout=WAIT_S)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait(timeout=WAIT_S)
+
+
+@pytest.fixture
+def two_benches(db_url: str) -> Iterator[list[Bench]]:
+    benches = [Bench(db_url, "A"), Bench(db_url, "B")]
+    yield benches
+    for bench in benches:
+        bench.close()
+
+
+def test_two_processes_opening_one_order_at_once_get_one_session(
+        db: Database, race_orders: list[str], two_benches: list[Bench]) -> None:
+    for bench in two_benches:
+        assert bench.out.next(WAIT_S) == "READY"
+    for order_no in race_orders:
+        for bench in two_benches:  # both get the order as close together as pipes allow
+            assert bench.proc.stdin is not None
+            bench.proc.stdin.write(order_no + "\n")
+        for bench in two_benches:
+            assert bench.proc.stdin is not None
+            bench.proc.stdin.flush()
+        results = {}
+        for bench in two_benches:
+            scanned, verdict, other = bench.out.next(WAIT_S).split(" ")
+            assert scanned == order_no
+            results[bench.name] = (verdict, other)
+        assert_one_winner(db, order_no, results)
+    assert len(open_sessions(db)) == ROUNDS
+    assert row_counts(db)["pack_sessions"] == ROUNDS
