@@ -47,9 +47,13 @@ class PriorityMark:
 class WaybillData:
     """Everything printed on one waybill, as plain values.
 
+    `waybill_no` and `order_no` become barcodes and must be printable ASCII (checked
+    here); every other field is free text, cleaned and cut to fit when drawn.
     `waybill_is_internal` means the order had no carrier waybill number, so `waybill_no`
     is the shipment id PackStation issued; the label says so in words.
-    Recipient name and phone are given in full and masked by the renderer.
+    `sort_text` fills the large sort/destination band (e.g. "浙 杭州 西湖 571-W12").
+    Recipient name and phone are given in full and masked by the renderer (already
+    masked platform values are kept as they are).
     """
 
     carrier: str

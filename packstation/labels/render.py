@@ -13,7 +13,7 @@ from packstation.labels import barcodes
 from packstation.labels.layout import Geometry, band_plan, geometry
 from packstation.labels.masking import mask_name, mask_phone
 from packstation.labels.model import LabelDataError, RenderedLabel, WaybillData
-from packstation.labels.text import BLACK, LINE_GAP, WHITE, Canvas
+from packstation.labels.text import BLACK, LINE_GAP, WHITE, Canvas, sanitize
 
 _GROUPABLE = re.compile(r"([A-Za-z]{0,4})(\d+)")
 INTERNAL_NOTE = "内部单号·非承运商运单号 / internal shipment id, not a carrier number"
@@ -144,8 +144,9 @@ def _barcode2(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
 
 def _priority(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     """White on black, full width: the parcel sorts as priority at a glance (red on 2-colour)."""
-    assert d.priority is not None
     p = d.priority
+    if p is None:
+        return
     c.rule(geo.margin, y, geo.width - 1 - geo.margin, y + h - 1, BLACK)
     x0, x1 = _inner(geo)
     pad = geo.d(1.2)
@@ -195,8 +196,8 @@ def _party(c: Canvas, geo: Geometry, y: int, h: int, tag: str, head: str, addres
 
 
 def _recipient(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
-    name = mask_name(c.printable(d.recipient_name, 40))
-    phone = mask_phone(c.printable(d.recipient_phone, 40))
+    name = c.checked(mask_name(sanitize(d.recipient_name, 40)))
+    phone = c.checked(mask_phone(sanitize(d.recipient_phone, 40)))
     head = f"{name}  {phone}".strip()
     _party(c, geo, y, h, "收", head, c.printable(d.recipient_address), geo.d(4.2),
            geo.d(3.4), True)

@@ -121,7 +121,14 @@ class Canvas:
     # --- characters ------------------------------------------------------------------
     def printable(self, text: str, limit: int = 400) -> str:
         """Sanitised text with glyphs the font lacks replaced by □ and recorded."""
-        text = sanitize(text, limit)
+        return self.checked(sanitize(text, limit))
+
+    def checked(self, text: str) -> str:
+        """Already sanitised text with glyphs the font lacks replaced by □ and recorded.
+
+        Separate from `printable` so masking can run first: a character masked away is
+        not on the label and is not reported.
+        """
         cov = coverage()
         if all(ord(c) in cov for c in text):
             return text

@@ -126,3 +126,10 @@ def test_unknown_sizes_and_resolutions_are_refused_with_a_message(plain, size, d
 def test_priority_mark_must_be_one_of_the_five_cities():
     with pytest.raises(LabelDataError):
         PriorityMark("津")
+
+
+def test_characters_masked_away_are_not_reported_missing(plain):
+    data = replace(plain, recipient_name="张𠀀", recipient_phone="\x00139-8765-4321")
+    label = render_waybill(data, "100x150")
+    assert label.missing_glyphs == frozenset()
+    assert "张*  139****4321" in label.text()
