@@ -50,7 +50,7 @@ def encode_label(
     if rows_per_band > cmd.RASTER_MAX_ROWS:
         raise ValueError(f"band height must be at most {cmd.RASTER_MAX_ROWS} rows")
 
-    parts: list[bytes] = [cmd.INIT] if init else []
+    parts: list[bytes | memoryview] = [cmd.INIT] if init else []
     in_red = False
     for band in plan_bands(raster.height, rows_per_band, red):
         if band.red != in_red:

@@ -23,9 +23,9 @@ class PackedRaster:
     width_bytes: int
     height: int
 
-    def rows(self, start: int, stop: int) -> bytes:
-        """The packed bytes of rows [start, stop)."""
-        return self.data[start * self.width_bytes : stop * self.width_bytes]
+    def rows(self, start: int, stop: int) -> memoryview:
+        """The packed bytes of rows [start, stop), without copying them."""
+        return memoryview(self.data)[start * self.width_bytes : stop * self.width_bytes]
 
 
 @dataclass(frozen=True, slots=True)
