@@ -113,6 +113,16 @@ class OrderAssembler:
         if not known[0]:
             known[0] = title
 
+    def plain_lines(self, order_no: str, lines: list[tuple[str, str, int]]) -> None:
+        """Add (sku, title, qty) lines without barcodes in one call (platform exports)."""
+        known_lines = self._orders[order_no].lines
+        for sku, title, qty in lines:
+            known = known_lines.get(sku)
+            if known is None:
+                known_lines[sku] = [title, qty, ()]
+            else:
+                known[1] = int(known[1]) + qty  # type: ignore[call-overload]
+
     def known(self, order_no: str) -> bool:
         return order_no in self._orders
 

@@ -13,8 +13,12 @@ Policy (documented for storage and export):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from packstation.importers.records import BarcodeSpec
+
+T = TypeVar("T")
 
 MAX_CODE_LEN = 64
 MAX_TEXT_LEN = 2000
@@ -80,6 +84,12 @@ def code_problem(value: str) -> str | None:
     return None
 
 
+def checked_code(raw: str) -> tuple[str, str | None]:
+    """(identifier, why it is unusable or None); memoise this for repeating columns."""
+    value = code(raw)
+    return value, (code_problem(value) if value else None)
+
+
 def quantity(raw: str) -> int | None:
     """A positive whole number of units (`2`, `2.0`), else None."""
     value = code(raw)
@@ -137,3 +147,19 @@ def remarks(buyer_note: str, seller_note: str) -> str:
     if seller_note:
         parts.append(f"卖家备注：{seller_note}")
     return "；".join(parts)[:MAX_TEXT_LEN]
+
+
+class Memo(dict[str, T], Generic[T]):
+    """`memo[raw]` is `fn(raw)`, computed once per distinct cell text.
+
+    SKU, title, quantity and status columns repeat the same few values over hundreds of
+    thousands of rows; a dict hit costs far less than cleaning the cell again.
+    """
+
+    def __init__(self, fn: Callable[[str], T]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, raw: str) -> T:
+        value = self[raw] = self.fn(raw)
+        return value

@@ -99,6 +99,8 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
         {"recipient": _label(table, spec.recipient), "address": _label(table, spec.address)},
     )
     parsed = ParsedFile(spec.format, sources=(table.name,), encoding=table.encoding)
+    short = cells.Memo(cells.text)  # columns with few distinct values: status, carrier, …
+    skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
             tick(1000)
@@ -129,8 +131,8 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
             continue
         if cells.is_scientific(order_no):
             raise scientific_error(table, row_no, label["order_no"], order_no)
-        status_text = cells.text(status_raw)
-        status = spec.status_of(status_text, cells.text(after_sale))
+        status_text = short[status_raw]
+        status = spec.status_of(status_text, short[after_sale])
         if status is None:
             asm.reject(
                 order_no,
@@ -157,7 +159,7 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
         if bad:
             asm.reject(order_no, row_no, label["order_no"], bad, "bad_code")
             continue
-        parts = (cells.text(province), cells.text(city), cells.text(district))
+        parts = (short[province], short[city], short[district])
         street = cells.text(address)
         full = " ".join(p for p in (*parts, street) if p) if spec.province else street
         notes = cells.remarks(cells.text(buyer_note), cells.text(seller_note))
@@ -168,21 +170,21 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
             phone_no,
             full[: cells.MAX_TEXT_LEN],
             *parts,
-            cells.text(carrier),
+            short[carrier],
             waybill_no,
             notes,
             order_no,
         )
         if not asm.head(order_no, row_no, head):
             continue
-        sku = cells.code(sku_raw) or cells.code(sku_alt)
+        sku = skus[sku_raw] or skus[sku_alt]
         why = (
             cells.code_problem(sku) if sku else "商家编码为空，无法核对商品 / the SKU code is empty"
         )
         if why:
             asm.reject(order_no, row_no, label["sku"], why, "bad_code")
             continue
-        qty = cells.quantity(qty_raw)
+        qty = quantities[qty_raw]
         if qty is None:
             asm.reject(
                 order_no,
@@ -192,7 +194,7 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
                 "bad_quantity",
             )
             continue
-        asm.line(order_no, sku, cells.text(title), qty, ())
+        asm.line(order_no, sku, short[title], qty, ())
     parsed.orders = asm.orders()
     parsed.problems = asm.problems
     return parsed

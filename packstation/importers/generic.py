@@ -75,6 +75,9 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
     get = pick(table, cols)
     labels = {c: c for c in cols}
     asm = OrderAssembler(table.name, labels)
+    short = cells.Memo(cells.text)  # columns with few distinct values: status, platform, …
+    skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
+    codes_of = cells.Memo(cells.barcodes)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
             tick(1000)
@@ -107,7 +110,7 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
         if why:
             asm.reject(order_no, row_no, "order_no", why, "bad_code")
             continue
-        status = STATUS_WORDS.get(cells.text(status_raw).lower())
+        status = STATUS_WORDS.get(short[status_raw].lower())
         if status is None:
             asm.reject(
                 order_no,
@@ -126,27 +129,27 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
             asm.reject(order_no, row_no, bad_id[0], bad_id[1], "bad_code")
             continue
         head = (
-            cells.text(platform).lower() or DEFAULT_PLATFORM,
+            short[platform].lower() or DEFAULT_PLATFORM,
             status,
             cells.text(recipient),
             phone_no,
             cells.text(address),
-            cells.text(province),
-            cells.text(city),
-            cells.text(district),
-            cells.text(carrier),
+            short[province],
+            short[city],
+            short[district],
+            short[carrier],
             waybill_no,
             cells.text(remarks),
             platform_no,
         )
         if not asm.head(order_no, row_no, head):
             continue
-        sku = cells.code(sku_raw)
+        sku = skus[sku_raw]
         if not sku or cells.code_problem(sku):
             reason = cells.code_problem(sku) or "缺少 SKU / sku is empty"
             asm.reject(order_no, row_no, "sku", reason, "missing_value" if not sku else "bad_code")
             continue
-        qty = cells.quantity(qty_raw)
+        qty = quantities[qty_raw]
         if qty is None:
             asm.reject(
                 order_no,
@@ -156,11 +159,11 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
                 "bad_quantity",
             )
             continue
-        codes, why = cells.barcodes(codes_raw)
+        codes, why = codes_of[codes_raw]
         if why:
             asm.reject(order_no, row_no, "barcodes", why, "bad_barcodes")
             continue
-        asm.line(order_no, sku, cells.text(title), qty, codes)
+        asm.line(order_no, sku, short[title], qty, codes)
     return ParsedFile(
         "csv",
         orders=asm.orders(),

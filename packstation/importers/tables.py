@@ -28,6 +28,15 @@ def pick(table: Table, columns: Sequence[Column]) -> Callable[[Row], tuple[str, 
     width = max(indices, default=-1) + 1
     getter = itemgetter(*indices) if len(indices) > 1 else None
 
+    if getter is not None and -1 not in indices:  # every column present: the usual case
+
+        def get_all(row: Row) -> tuple[str, ...]:
+            if len(row) < width:
+                row.extend([""] * (width - len(row)))
+            return getter(row)  # type: ignore[no-any-return]
+
+        return get_all
+
     def get(row: Row) -> tuple[str, ...]:
         if len(row) < width:
             row.extend([""] * (width - len(row)))

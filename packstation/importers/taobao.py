@@ -18,7 +18,6 @@ importers report); Taobao publishes no formal spec.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
@@ -67,7 +66,7 @@ _REFUND_WORDS = ("退款", "退货")
 _MISSING = object()
 _GONE = (OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 _NO_REFUND = {"", "无退款", "无退款申请", "没有申请退款", "退款关闭", "0", "0.00", "-"}
-_ZIP_SUFFIX = re.compile(r"\s*[(（]\d{6}[)）]\s*$")
+_ZIP_OPEN = ("(", "（")
 
 
 @lru_cache(maxsize=256)
@@ -164,7 +163,9 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
         table, (ITEM_NO, "商家编码", ITEM_TITLE, "商品属性", ITEM_QTY, "订单状态", "退款状态")
     )
     found: dict[str, list[_Item]] = {}
-    gone_by_status: dict[str, bool] = {}  # raw status cell -> line no longer to be packed
+    skus, quantities = cells.Memo(cells.checked_code), cells.Memo(cells.quantity)
+    titles, attributes = cells.Memo(cells.text), cells.Memo(cells.text)
+    gone_by_status = cells.Memo(lambda raw: status_of(cells.text(raw)) in _GONE)
     last_raw, order_no, no_problem = None, "", None
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
@@ -184,26 +185,23 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
                 table.name,
             )
             continue
-        sku = cells.code(sku_raw)
-        qty = cells.quantity(qty_raw)
-        column, why = "商家编码", no_problem
-        if not sku:
-            why = "商家编码为空，无法核对商品 / 商家编码 (SKU) is empty"
-        elif why is None:
-            why = cells.code_problem(sku)
-        if why is None and qty is None:
-            why, column = "购买数量不是正整数 / quantity is not a positive whole number", "购买数量"
-        if why is not None or qty is None:
-            asm.reject(order_no, row_no, column, why or "", "bad_line", table.name)
+        (sku, sku_problem), qty = skus[sku_raw], quantities[qty_raw]
+        if no_problem or sku_problem or not sku or qty is None:
+            column, why = "商家编码", no_problem or sku_problem
+            if not sku:
+                why = "商家编码为空，无法核对商品 / 商家编码 (SKU) is empty"
+            if why is None:
+                why, column = (
+                    "购买数量不是正整数 / quantity is not a positive whole number",
+                    "购买数量",
+                )
+            asm.reject(order_no, row_no, column, why, "bad_line", table.name)
             found.setdefault(order_no, [])
             continue
-        title_text = cells.text(title)
+        title_text = titles[title]
         if attrs:
-            title_text = f"{title_text} {cells.text(attrs)}".strip()[: cells.MAX_TEXT_LEN]
-        gone = gone_by_status.get(status_raw)
-        if gone is None:
-            gone = status_of(cells.text(status_raw)) in _GONE
-            gone_by_status[status_raw] = gone
+            title_text = f"{title_text} {attributes[attrs]}".strip()[: cells.MAX_TEXT_LEN]
+        gone = gone_by_status[status_raw]
         if refund and not gone:
             gone = _refunded(cells.text(refund))
         found.setdefault(order_no, []).append(_Item(row_no, sku, title_text, qty, gone))
@@ -246,6 +244,7 @@ def _read_orders(
     )
     seen: set[str] = set()
     status_by_raw: dict[str, object] = {}
+    carriers = cells.Memo(cells.text)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
             tick(1000)
@@ -312,7 +311,7 @@ def _read_orders(
             continue
         where = cells.text(new_address) if new_address else cells.text(address)
         if where[-1:] in (")", "）"):
-            where = _ZIP_SUFFIX.sub("", where)
+            where = _without_zip(where)
         notes = cells.remarks(cells.text(message), cells.text(memo)) if message or memo else ""
         head = (
             PLATFORM,
@@ -323,7 +322,7 @@ def _read_orders(
             "",
             "",
             "",
-            cells.text(carrier),
+            carriers[carrier],
             waybill_no,
             notes,
             order_no,
@@ -347,5 +346,11 @@ def _read_orders(
         packable = [i for i in items if not i.gone] if status is OrderStatus.PAID else items
         if not packable and items:
             packable = items  # every line gone while the order says paid: keep, let it show
-        for item in packable:
-            asm.line(order_no, item.sku, item.title, item.qty, ())
+        asm.plain_lines(order_no, [(i.sku, i.title, i.qty) for i in packable])
+
+
+def _without_zip(address: str) -> str:
+    """Drop the `(310000)` postcode Taobao appends to addresses."""
+    if len(address) > 8 and address[-8] in _ZIP_OPEN and address[-7:-1].isdigit():
+        return address[:-8].rstrip()
+    return address
