@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, exists, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -148,11 +148,7 @@ class PackingStation:
             order = _find_order(conn, scanned)
             if order is None:
                 raise UserError(f"找不到订单：{scanned.code}", f"order not found: {scanned.code}")
-            old = conn.execute(
-                select(PackSession.id, PackSession.bench).where(
-                    PackSession.order_id == order.id, PackSession.state == "open"
-                )
-            ).first()
+            old = conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order.id}).first()
             if old is None:
                 return self._open_order(conn, order_code, scanned)
             _close_session(conn, old.id, "taken_over")
@@ -201,11 +197,7 @@ class PackingStation:
     def _start_session(
         self, conn: Connection, raw: str, scanned: ScannedCode, order: _OrderRow
     ) -> ScanResult:
-        existing = conn.execute(
-            select(PackSession.id, PackSession.bench).where(
-                PackSession.order_id == order.id, PackSession.state == "open"
-            )
-        ).first()
+        existing = conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order.id}).first()
         if existing is not None and existing.bench != self.settings.bench:
             return self._log(
                 conn,
@@ -245,17 +237,16 @@ class PackingStation:
         try:
             with conn.begin_nested():
                 return conn.scalar(
-                    insert(PackSession)
-                    .values(
-                        order_id=order_id,
-                        bench=self.settings.bench,
-                        packer=self.settings.packer,
-                        state="open",
-                        order_version=version,
-                        taken_over_from=taken_over_from,
-                        opened_at=datetime.now(UTC),
-                    )
-                    .returning(PackSession.id)
+                    _INSERT_SESSION,
+                    {
+                        "order_id": order_id,
+                        "bench": self.settings.bench,
+                        "packer": self.settings.packer,
+                        "state": "open",
+                        "order_version": version,
+                        "taken_over_from": taken_over_from,
+                        "opened_at": datetime.now(UTC),
+                    },
                 )
         except IntegrityError:
             return None
@@ -286,11 +277,7 @@ class PackingStation:
     ) -> ScanResult:
         assert self._open is not None
         box = self._open.box
-        order = conn.execute(
-            select(Order.status, Order.version, Order.intercept_reason, PackSession.state)
-            .join(PackSession, PackSession.order_id == Order.id)
-            .where(PackSession.id == box.session_id)
-        ).one()
+        order = conn.execute(_ORDER_OF_SESSION, {"session_id": box.session_id}).one()
         if order.state != "open":  # taken over or closed by a supervisor elsewhere
             self._open = None
             other = conn.scalar(
@@ -393,18 +380,19 @@ class PackingStation:
             order_id = order_id or box.order_id
             order_no = order_no or box.order_no
         conn.execute(
-            insert(ScanEvent).values(
-                session_id=session_id,
-                order_id=order_id,
-                bench=self.settings.bench,
-                packer=self.settings.packer,
-                at=datetime.now(UTC),
-                raw_code=_loggable(raw),
-                code=scanned.code,
-                verdict=verdict.value,
-                sku=sku,
-                units=units,
-            )
+            _INSERT_SCAN,
+            {
+                "session_id": session_id,
+                "order_id": order_id,
+                "bench": self.settings.bench,
+                "packer": self.settings.packer,
+                "at": datetime.now(UTC),
+                "raw_code": _loggable(raw),
+                "code": scanned.code,
+                "verdict": verdict.value,
+                "sku": sku,
+                "units": units,
+            },
         )
         return ScanResult(
             verdict=verdict,
@@ -432,6 +420,69 @@ def _loggable(raw: str) -> str:
 
 # -- queries ---------------------------------------------------------------------
 
+# Hot-path statements are built once, with bound parameters: building a Core statement and
+# its cache key on every call cost more CPU than running it on SQLite, and each scan waits
+# for it (benchmarks/bench_scan.py). The SQL is the same as building them inline.
+_CODE = bindparam("code")
+_FIND_ORDER = (
+    select(Order.id, Order.order_no, Order.status, Order.version, Order.intercept_reason)
+    .where(
+        or_(Order.order_no == _CODE, Order.platform_order_no == _CODE, Order.waybill_no == _CODE)
+    )
+    .order_by((Order.order_no == _CODE).desc(), Order.id)
+    .limit(1)
+)
+_OPEN_SESSION_OF_ORDER = select(PackSession.id, PackSession.bench).where(
+    PackSession.order_id == bindparam("order_id"), PackSession.state == "open"
+)
+_INSERT_SESSION = insert(PackSession).returning(PackSession.id)
+_ORDER_OF_SESSION = (
+    select(Order.status, Order.version, Order.intercept_reason, PackSession.state)
+    .join(PackSession, PackSession.order_id == Order.id)
+    .where(PackSession.id == bindparam("session_id"))
+)
+_INSERT_SCAN = insert(ScanEvent)
+_RESOLVE_EXACT = (
+    select(Barcode.code, Product.sku, Barcode.units)
+    .join(Product, Product.id == Barcode.product_id)
+    .where(Barcode.code.in_(bindparam("keys", expanding=True)))
+)
+_RESOLVE_FOLDED = (
+    select(Product.sku, Barcode.units)
+    .join(Product, Product.id == Barcode.product_id)
+    .where(Barcode.code_folded == bindparam("folded"))
+)
+_TAKEN_OVER_FROM = select(PackSession.taken_over_from).where(
+    PackSession.id == bindparam("session_id")
+)
+_SESSION_OF_BOX = select(PackSession.order_id, PackSession.order_version).where(
+    PackSession.id == bindparam("session_id")
+)
+_ORDER_OF_BOX = select(
+    Order.id,
+    Order.order_no,
+    Order.platform,
+    Order.recipient,
+    Order.address,
+    Order.province,
+    Order.city,
+    Order.district,
+    Order.priority,
+    Order.address_ambiguous,
+    Order.carrier,
+    Order.waybill_no,
+).where(Order.id == bindparam("order_id"))
+_LINES_OF_BOX = (
+    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
+    .where(OrderLine.order_id == bindparam("order_id"))
+    .order_by(OrderLine.id)
+)
+_PACKED_IN_SESSIONS = (
+    select(ScanEvent.sku, func.sum(ScanEvent.units))
+    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
+    .group_by(ScanEvent.sku)
+)
+
 
 @dataclass(frozen=True, slots=True)
 class _OrderRow:
@@ -446,15 +497,7 @@ def _find_order(conn: Connection, scanned: ScannedCode) -> _OrderRow | None:
     """The order a code names: by order number, platform order number or waybill number."""
     if not scanned.usable:
         return None
-    code = scanned.code
-    rows = conn.execute(
-        select(Order.id, Order.order_no, Order.status, Order.version, Order.intercept_reason)
-        .where(
-            or_(Order.order_no == code, Order.platform_order_no == code, Order.waybill_no == code)
-        )
-        .order_by((Order.order_no == code).desc(), Order.id)
-        .limit(1)
-    ).first()
+    rows = conn.execute(_FIND_ORDER, {"code": scanned.code}).first()
     return _OrderRow(*rows) if rows else None
 
 
@@ -480,11 +523,7 @@ def _resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
     """Products a code stands for: exact keys first, then a Caps-Lock-flipped match."""
     if not scanned.usable:
         return Resolution(())
-    rows = conn.execute(
-        select(Barcode.code, Product.sku, Barcode.units)
-        .join(Product, Product.id == Barcode.product_id)
-        .where(Barcode.code.in_(scanned.keys))
-    ).all()
+    rows = conn.execute(_RESOLVE_EXACT, {"keys": list(scanned.keys)}).all()
     for key in scanned.keys:
         matches = sorted(
             {CodeMatch(sku, units) for code, sku, units in rows if code == key},
@@ -492,11 +531,7 @@ def _resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
         )
         if matches:
             return Resolution(tuple(matches))
-    folded = conn.execute(
-        select(Product.sku, Barcode.units)
-        .join(Product, Product.id == Barcode.product_id)
-        .where(Barcode.code_folded == case_folded(scanned.code))
-    ).all()
+    folded = conn.execute(_RESOLVE_FOLDED, {"folded": case_folded(scanned.code)}).all()
     return Resolution(
         tuple(
             sorted({CodeMatch(sku, units) for sku, units in folded}, key=lambda m: (m.sku, m.units))
@@ -526,51 +561,22 @@ def _close_session(conn: Connection, session_id: int, state: str) -> None:
 def _session_chain(conn: Connection, session_id: int) -> list[int]:
     """This session and the ones it took over: their units are in the same box."""
     chain = [session_id]
-    while (
-        previous := conn.scalar(
-            select(PackSession.taken_over_from).where(PackSession.id == chain[-1])
-        )
-    ) is not None:
+    while (previous := conn.scalar(_TAKEN_OVER_FROM, {"session_id": chain[-1]})) is not None:
         chain.append(previous)
     return chain
 
 
 def _load_box(conn: Connection, session_id: int) -> _OpenBox:
-    session = conn.execute(
-        select(PackSession.order_id, PackSession.order_version).where(PackSession.id == session_id)
-    ).one()
-    order = conn.execute(
-        select(
-            Order.id,
-            Order.order_no,
-            Order.platform,
-            Order.recipient,
-            Order.address,
-            Order.province,
-            Order.city,
-            Order.district,
-            Order.priority,
-            Order.address_ambiguous,
-            Order.carrier,
-            Order.waybill_no,
-        ).where(Order.id == session.order_id)
-    ).one()
-    lines = conn.execute(
-        select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
-        .where(OrderLine.order_id == session.order_id)
-        .order_by(OrderLine.id)
-    ).all()
+    session = conn.execute(_SESSION_OF_BOX, {"session_id": session_id}).one()
+    order = conn.execute(_ORDER_OF_BOX, {"order_id": session.order_id}).one()
+    lines = conn.execute(_LINES_OF_BOX, {"order_id": session.order_id}).all()
     required: dict[str, int] = {}
     titles: dict[str, str] = {}
     for sku, title, quantity in lines:
         required[sku] = required.get(sku, 0) + quantity
         titles.setdefault(sku, title)
     packed = dict(
-        conn.execute(
-            select(ScanEvent.sku, func.sum(ScanEvent.units))
-            .where(ScanEvent.session_id.in_(_session_chain(conn, session_id)), ScanEvent.units > 0)
-            .group_by(ScanEvent.sku)
-        )
+        conn.execute(_PACKED_IN_SESSIONS, {"sessions": _session_chain(conn, session_id)})
         .tuples()
         .all()
     )
