@@ -29,6 +29,7 @@ from packstation.address.divisions import (
 from packstation.address.latin import latin_paths
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
 from packstation.address.text import clean, is_cjk
+from packstation.address.towns import narrow_by_town
 
 # After a short name, a next character like these means a street or a landmark, not the
 # place itself: 杭州湾, 深圳湾, 上海大厦, 北京饭店.
@@ -119,6 +120,10 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
         paths, evidence = latin_paths(text, ix)
     if not paths:
         return NOTHING
+    if len(paths) > 1 and len({(p[0], p[1]) for p in paths}) > 1:
+        paths, town = narrow_by_town(ix, text, paths)
+        if town:
+            evidence.append(town)
     return _resolve(paths, tuple(evidence))
 
 

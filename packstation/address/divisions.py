@@ -60,13 +60,14 @@ class Token:
     short_district: tuple[DivPath, ...]  # short district readings (西湖): need a city
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cache key
 class DivisionIndex:
     """Token lookup tables; `tokens` is keyed by a token's first two characters."""
 
     tokens: dict[str, tuple[Token, ...]]
     pinyin: dict[str, tuple[Entry, ...]]  # province/city romanisations
     pinyin_districts: dict[str, tuple[Entry, ...]]
+    area_paths: dict[str, DivPath]  # county-level code → path, for the town table
     source: str
 
 
@@ -142,7 +143,7 @@ class _Builder:
         if level == 2 and name.endswith("自治州") and short:
             self.tokens[short + "州"].add(Entry(path, level, False))  # 延边州, 恩施州
 
-    def freeze(self, source: str) -> DivisionIndex:
+    def freeze(self, source: str, area_paths: dict[str, DivPath]) -> DivisionIndex:
         by_first2: dict[str, list[Token]] = defaultdict(list)
         for text, entries in self.tokens.items():
             if len(text) >= 2:
@@ -152,6 +153,7 @@ class _Builder:
             pinyin={k: tuple(sorted(v, key=_entry_key)) for k, v in self.pinyin.items()},
             pinyin_districts={k: tuple(sorted(v, key=_entry_key))
                               for k, v in self.pinyin_districts.items()},
+            area_paths=area_paths,
             source=source,
         )
 
@@ -224,7 +226,8 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
         target = b.pinyin_districts if level == 3 else b.pinyin
         for spelling in r["pinyin"].split("|"):
             target[spelling.replace(" ", "")].add(Entry(path, level, False))
-    return b.freeze(source=_source_line(folder))
+    area_paths = {code: path for code, path in code_paths.items() if path[2] is not None}
+    return b.freeze(source=_source_line(folder), area_paths=area_paths)
 
 
 def _add_sar_cities(folder: Path, b: _Builder, provinces: dict[str, str]) -> None:
