@@ -162,7 +162,7 @@ def _label(args: argparse.Namespace) -> int:
     return 0
 
 
-def test_label_data() -> WaybillData:
+def sample_label_data() -> WaybillData:
     """A label that exercises every band: priority block, internal id, CJK text, both codes."""
     now = _local_now()
     return WaybillData(
@@ -187,7 +187,7 @@ def _print_test(args: argparse.Namespace) -> int:
     port = printer_for(args.printer, dpi=args.dpi)
     try:
         before = port.status()
-        data = test_label_data()
+        data = sample_label_data()
         rendered = render_waybill(data, args.size, args.dpi)
         port.print_label(rendered.image, rendered.red_bands, data.waybill_no)
         after = port.status()

@@ -285,13 +285,9 @@ def print_batch(
         PrintJob.reason == "batch",
         PrintJob.state != JobState.VOID.value,
     )
-    query = (
-        select(Order.id, Order.order_no, Order.carrier, Order.city)
-        .where(
-            Order.status == OrderStatus.PAID.value, Order.intercept_reason.is_(None), ~live.exists()
-        )
-        .order_by(*(BATCH_SORT_COLUMNS[s] for s in sort), Order.id)
-        .limit(limit)
+    columns = [BATCH_SORT_COLUMNS[s] for s in sort]
+    query = select(Order.id, Order.order_no, Order.carrier, Order.city, *columns).where(
+        Order.status == OrderStatus.PAID.value, Order.intercept_reason.is_(None), ~live.exists()
     )
     if order_nos is not None:
         query = query.where(Order.order_no.in_([o.strip() for o in order_nos]))
@@ -301,7 +297,10 @@ def print_batch(
         query = query.where(Order.city.in_({city, city_key(city), city_key(city) + "市"}))
     entries: list[BatchEntry] = []
     with db.transaction() as conn:
-        for row in conn.execute(query).all():
+        rows = conn.execute(query).all()
+        # Sorted here, by code point: the same order on SQLite and on any PostgreSQL collation.
+        rows.sort(key=lambda r: (*(str(v or "") for v in r[4:]), r.id))
+        for row in rows[:limit]:
             base = f"batch:{row.order_no}"
             done = _keys_used(conn, base)
             key = base + (f":{done + 1}" if done else "")
