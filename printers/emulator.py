@@ -18,6 +18,7 @@ import select
 import socket
 import struct
 import threading
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,13 +45,17 @@ class PrinterEmulator:
         *,
         on_label: LabelCallback | None = None,
         receive_buffer: int = RECEIVE_BUFFER_BYTES,
+        keep: int = 100,
     ) -> None:
         self.save_dir = Path(save_dir) if save_dir is not None else None
         if self.save_dir is not None:
             self.save_dir.mkdir(parents=True, exist_ok=True)
         self._fault = parse_fault(fault)
         self.on_label = on_label
-        self.labels: list[DecodedLabel] = []
+        #: The last `keep` printed labels (the PNGs on disk are the full record).
+        self.labels: deque[DecodedLabel] = deque(maxlen=keep)
+        #: Labels printed since start, including those no longer kept in memory.
+        self.printed = 0
         self.saved: list[Path] = []
         self.discarded = 0
         self.partial = 0
@@ -109,7 +114,7 @@ class PrinterEmulator:
 
     def wait_for_labels(self, count: int, timeout: float) -> bool:
         """Block until `count` labels have printed, or `timeout` seconds pass."""
-        return self.wait_until(lambda: len(self.labels) >= count, timeout)
+        return self.wait_until(lambda: self.printed >= count, timeout)
 
     def wait_until(self, predicate: Callable[[], bool], timeout: float) -> bool:
         """Block until `predicate()` holds after a label event, or `timeout` passes."""
@@ -204,6 +209,7 @@ class PrinterEmulator:
             if partial:
                 self.partial += 1
             else:
+                self.printed += 1
                 self.labels.append(label)
             if path is not None:
                 self.saved.append(path)

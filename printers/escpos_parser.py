@@ -59,6 +59,9 @@ _GS_PARAMS: dict[int, int] = {
         "\x0c": 0,
     }.items()
 }
+#: Larger raster commands are treated as garbage rather than buffered: a 4-inch head
+#: at 300 dpi sends 156 bytes x 2303 rows at most (360 KB).
+MAX_RASTER_BYTES = 4 * 1024 * 1024
 _CUT_WITH_FEED = frozenset({65, 66, 97, 98, 103, 104})
 _PARTIAL_CUTS = frozenset({1, 49, 66, 98, 104})
 
@@ -231,6 +234,8 @@ class EscposParser:
         mode = buf[pos + 3] & 0x03
         width_bytes = buf[pos + 4] | (buf[pos + 5] << 8)
         rows = buf[pos + 6] | (buf[pos + 7] << 8)
+        if width_bytes * rows > MAX_RASTER_BYTES:
+            return Other(bytes(buf[pos : pos + 8]), False), pos + 8
         end = pos + 8 + width_bytes * rows
         if end > len(buf):
             return None

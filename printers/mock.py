@@ -7,6 +7,7 @@ or a test sees what a printer would have printed, not what we meant to send.
 from __future__ import annotations
 
 import threading
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -45,9 +46,14 @@ class MockTransport:
 
     readable = True
 
-    def __init__(self, fault: str | Fault | None = None, device: str = "mock") -> None:
+    def __init__(
+        self, fault: str | Fault | None = None, device: str = "mock", *, keep: int = 200
+    ) -> None:
         self.device = device
-        self.jobs: list[MockJob] = []
+        #: The last `keep` jobs (a demo bench runs all day; each decoded label is ~1 MB).
+        self.jobs: deque[MockJob] = deque(maxlen=keep)
+        #: Jobs written since creation, including those no longer kept.
+        self.job_count = 0
         self.fault = parse_fault(fault)
         self.opened = 0
         self._replies = bytearray()
@@ -79,6 +85,7 @@ class MockTransport:
             if assembler.has_pending_rows:
                 assembler.finish("none")
             printed = self.fault is None or not self.fault.blocks_printing
+            self.job_count += 1
             self.jobs.append(
                 MockJob(
                     data,
@@ -132,9 +139,9 @@ class MockPrinter(Printer):
         job_id: str | None = None,
     ) -> PrintResult:
         """As `Printer.print_label`, then tag the kept job with `job_id`."""
-        before = len(self.transport.jobs)
+        before = self.transport.job_count
         try:
             return super().print_label(bitmap, red_bands=red_bands, cut=cut, job_id=job_id)
         finally:
-            if len(self.transport.jobs) > before:
+            if self.transport.job_count > before:
                 self.transport.tag_last(job_id)

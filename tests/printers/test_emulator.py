@@ -126,7 +126,7 @@ def test_a_connection_dropped_mid_job_is_reported_as_maybe_printed(
     assert info.value.reason == "connection_lost"
     assert info.value.maybe_printed
     assert emulator.spec in info.value.zh
-    assert emulator.labels == []
+    assert not emulator.labels
 
     assert emulator.wait_until(lambda: emulator.partial == 1, timeout=10)
     emulator.clear_fault()
@@ -204,7 +204,7 @@ def test_a_connection_lost_before_the_job_is_not_maybe_printed(
         printer(emulator).print_label(noise(64, 10, 9))
     assert info.value.reason == "connection_lost"
     assert not info.value.maybe_printed
-    assert emulator.labels == [] and emulator.partial == 0
+    assert not emulator.labels and emulator.partial == 0
 
 
 def test_printing_and_status_polling_from_two_threads_share_one_printer(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from packstation.printers.decoded import LabelAssembler
 from packstation.printers.escpos_parser import (
     Colour,
@@ -76,3 +78,27 @@ def test_double_size_raster_modes_are_scaled() -> None:
 def test_a_bare_cut_gives_an_empty_label() -> None:
     label = LabelAssembler().add(parse(b"\x1dVB\x00")[0])[0]
     assert label.image.size == (0, 0) and label.cut
+
+
+def test_an_absurd_raster_size_is_garbage_not_a_reason_to_buffer_forever() -> None:
+    events, pending = parse(b"\x1dv0\x00\xff\xff\xff\xff" + b"\x1b@")
+    assert events == [Other(b"\x1dv0\x00\xff\xff\xff\xff", False), Init()]
+    assert pending == 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.binary(max_size=300), cut=st.integers(0, 300))
+def test_hostile_bytes_never_crash_and_chunking_does_not_change_the_result(
+    data: bytes, cut: int
+) -> None:
+    def run(chunks: list[bytes]) -> tuple[list[tuple[bytes, tuple]], int, int]:
+        parser = EscposParser()
+        assembler = LabelAssembler()
+        for chunk in chunks:
+            assembler.add(parser.feed(chunk))
+        labels = [(label.image.tobytes(), label.red_bands) for label in assembler.labels]
+        return labels, assembler.text_bytes, parser.pending
+
+    whole = run([data])
+    assert whole == run([data[:cut], data[cut:]])
+    assert whole[2] <= len(data)

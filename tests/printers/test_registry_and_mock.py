@@ -105,7 +105,7 @@ def test_mock_faults_block_and_clear() -> None:
     assert p.status().state is PrinterState.COVER_OPEN
     with pytest.raises(PrinterError) as info:
         p.print_label(noise(8, 8, 1), job_id="PJ-2")
-    assert info.value.reason == "cover_open" and p.transport.jobs == []
+    assert info.value.reason == "cover_open" and not p.transport.jobs
     p.transport.set_fault(None)
     p.print_label(noise(8, 8, 1), job_id="PJ-2")
     assert [job.job_id for job in p.transport.jobs] == ["PJ-2"]
@@ -124,4 +124,13 @@ def test_a_label_too_wide_for_the_printer_names_the_printer() -> None:
     with pytest.raises(PrinterError) as info:
         p.print_label(waybill())
     assert info.value.reason == "too_wide" and info.value.device == "mock"
-    assert p.transport.jobs == []
+    assert not p.transport.jobs
+
+
+def test_the_mock_keeps_a_bounded_history_but_counts_every_job() -> None:
+    p = open_printer("mock")
+    p.transport.jobs = type(p.transport.jobs)(maxlen=3)
+    for n in range(5):
+        p.print_label(noise(8, 2, n), job_id=f"PJ-{n}")
+    assert p.transport.job_count == 5
+    assert [job.job_id for job in p.transport.jobs] == ["PJ-2", "PJ-3", "PJ-4"]
