@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from packstation.labels import font_path, font_paths
 from packstation.labels.fonts import assets_dir, coverage, has_glyph
 
 
-def test_font_files_are_bundled_with_their_licence_and_source():
+def test_font_files_are_bundled_with_their_licence_and_source() -> None:
     regular, bold = font_paths()
     assert regular == font_path(False) and bold == font_path(True)
     assert regular.suffix == bold.suffix == ".otf"
@@ -21,7 +23,7 @@ def test_font_files_are_bundled_with_their_licence_and_source():
     assert "pyftsubset" in (fonts / "SOURCE.md").read_text("utf-8")
 
 
-def test_font_covers_all_of_gb2312_ascii_and_the_symbols_labels_use():
+def test_font_covers_all_of_gb2312_ascii_and_the_symbols_labels_use() -> None:
     missing = []
     for lead in range(0xA1, 0xF8):
         for trail in range(0xA1, 0xFF):
@@ -37,7 +39,7 @@ def test_font_covers_all_of_gb2312_ascii_and_the_symbols_labels_use():
     assert not has_glyph("📦") and not has_glyph("𠀀")
 
 
-def test_coverage_file_matches_the_fonts_cmap():
+def test_coverage_file_matches_the_fonts_cmap() -> None:
     ttlib = pytest.importorskip("fontTools.ttLib")
     for bold in (False, True):
         cmap = set(ttlib.TTFont(font_path(bold), lazy=True).getBestCmap())
@@ -45,7 +47,9 @@ def test_coverage_file_matches_the_fonts_cmap():
     assert len(coverage()) > 7400
 
 
-def test_assets_can_be_relocated_for_packaged_installs(monkeypatch, tmp_path):
+def test_assets_can_be_relocated_for_packaged_installs(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+) -> None:
     from packstation.labels import fonts
 
     monkeypatch.setenv(fonts.ASSETS_ENV, str(tmp_path))

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from packstation.labels import LABEL_SIZES, RenderedLabel, render_waybill
+from packstation.labels import LABEL_SIZES, RenderedLabel, WaybillData, render_waybill
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("PACKSTATION_UPDATE_GOLDENS") == "1"
@@ -45,13 +45,17 @@ def _check_golden(label: RenderedLabel, name: str) -> None:
 
 @pytest.mark.parametrize("size", LABEL_SIZES)
 @pytest.mark.parametrize("kind", ["plain", "priority"])
-def test_label_matches_its_golden_image(size, kind, request):
+def test_label_matches_its_golden_image(
+    size: str, kind: str, request: pytest.FixtureRequest,
+) -> None:
     label = render_waybill(request.getfixturevalue(kind), size=size, dpi=203)
     _check_golden(label, f"waybill_{size}_{kind}")
 
 
 @pytest.mark.parametrize("size", LABEL_SIZES)
-def test_priority_label_differs_from_plain_by_a_large_inverse_block(size, plain, priority):
+def test_priority_label_differs_from_plain_by_a_large_inverse_block(
+    size: str, plain: WaybillData, priority: WaybillData,
+) -> None:
     pri = render_waybill(priority, size=size, dpi=203)
     pln = render_waybill(plain, size=size, dpi=203)
     ((start, stop),) = pri.red_bands

@@ -13,6 +13,7 @@ from packstation.labels import (
     LABEL_SIZES,
     LabelDataError,
     PriorityMark,
+    WaybillData,
     render_waybill,
 )
 
@@ -44,8 +45,9 @@ def hostile(plain):
 
 @pytest.mark.parametrize("dpi", [203, 300])
 @pytest.mark.parametrize("size", LABEL_SIZES)
-def test_hostile_fields_render_inside_the_label_and_codes_still_scan(size, dpi, hostile,
-                                                                      plain):
+def test_hostile_fields_render_inside_the_label_and_codes_still_scan(
+    size: str, dpi: int, hostile: WaybillData, plain: WaybillData,
+) -> None:
     label = render_waybill(hostile, size=size, dpi=dpi)
     normal = render_waybill(replace(plain, priority=hostile.priority), size=size, dpi=dpi)
     if size != "80":
@@ -60,14 +62,14 @@ def test_hostile_fields_render_inside_the_label_and_codes_still_scan(size, dpi, 
     ]
 
 
-def test_control_characters_never_reach_the_bitmap_text(hostile):
+def test_control_characters_never_reach_the_bitmap_text(hostile: WaybillData) -> None:
     label = render_waybill(hostile, "100x150")
     for run in label.texts:
         assert not any(unicodedata.category(c) in ("Cc", "Cf", "Zl") for c in run.text), run
     assert "A B C [31mD E F G H" in label.text()  # controls became single spaces
 
 
-def test_long_text_is_cut_with_an_ellipsis(hostile):
+def test_long_text_is_cut_with_an_ellipsis(hostile: WaybillData) -> None:
     label = render_waybill(hostile, "76x130")
     recipient = [r.text for r in label.texts if r.band == "recipient"]
     assert recipient[-1].endswith("…")
@@ -76,12 +78,12 @@ def test_long_text_is_cut_with_an_ellipsis(hostile):
     assert any(r.text.endswith("…") for r in label.texts if r.band == "sort")
 
 
-def test_formula_text_is_printed_as_plain_text(plain):
+def test_formula_text_is_printed_as_plain_text(plain: WaybillData) -> None:
     label = render_waybill(replace(plain, sender_name=FORMULA[:20]), "100x150")
     assert any(r.text.startswith('=HYPERLINK("http') for r in label.texts)
 
 
-def test_missing_glyphs_are_reported_and_drawn_as_boxes(plain):
+def test_missing_glyphs_are_reported_and_drawn_as_boxes(plain: WaybillData) -> None:
     data = replace(plain, recipient_address="北京市📦朝阳区𠀀路 1 号", remarks="䶮 ok")
     label = render_waybill(data, "100x150")
     assert label.missing_glyphs == frozenset({"📦", "𠀀", "䶮"})
@@ -90,13 +92,13 @@ def test_missing_glyphs_are_reported_and_drawn_as_boxes(plain):
     assert "备注：□ ok" in text
 
 
-def test_emoji_sequences_report_the_emoji_not_the_joiners(plain):
+def test_emoji_sequences_report_the_emoji_not_the_joiners(plain: WaybillData) -> None:
     label = render_waybill(replace(plain, remarks="👍🏻❤️👨‍👩‍👧"), "100x150")
     assert "\u200d" not in label.missing_glyphs and "\ufe0f" not in label.missing_glyphs
     assert {"👍", "👨", "👩", "👧"} <= label.missing_glyphs
 
 
-def test_a_label_with_empty_optional_fields_still_renders(plain):
+def test_a_label_with_empty_optional_fields_still_renders(plain: WaybillData) -> None:
     bare = type(plain)(carrier="", waybill_no="X1", order_no="1",
                        printed_at=plain.printed_at)
     label = render_waybill(bare, "76x130")
@@ -105,30 +107,32 @@ def test_a_label_with_empty_optional_fields_still_renders(plain):
 
 
 @pytest.mark.parametrize("waybill", ["", "SF 123", "顺丰123", "SF\x00123", "9" * 41])
-def test_barcode_payloads_are_refused_not_cut(plain, waybill):
+def test_barcode_payloads_are_refused_not_cut(plain: WaybillData, waybill: str) -> None:
     with pytest.raises(LabelDataError):
         replace(plain, waybill_no=waybill)
 
 
-def test_order_number_must_fit_a_qr(plain):
+def test_order_number_must_fit_a_qr(plain: WaybillData) -> None:
     with pytest.raises(LabelDataError):
         replace(plain, order_no="1" * 65)
 
 
 @pytest.mark.parametrize(("size", "dpi"), [("50x30", 203), ("100x150", 96), ("80", 1200)])
-def test_unknown_sizes_and_resolutions_are_refused_with_a_message(plain, size, dpi):
+def test_unknown_sizes_and_resolutions_are_refused_with_a_message(
+    plain: WaybillData, size: str, dpi: int,
+) -> None:
     with pytest.raises(LabelDataError, match="203") if dpi != 203 else pytest.raises(
         LabelDataError, match="76x130"
     ):
         render_waybill(plain, size=size, dpi=dpi)
 
 
-def test_priority_mark_must_be_one_of_the_five_cities():
+def test_priority_mark_must_be_one_of_the_five_cities() -> None:
     with pytest.raises(LabelDataError):
         PriorityMark("津")
 
 
-def test_characters_masked_away_are_not_reported_missing(plain):
+def test_characters_masked_away_are_not_reported_missing(plain: WaybillData) -> None:
     data = replace(plain, recipient_name="张𠀀", recipient_phone="\x00139-8765-4321")
     label = render_waybill(data, "100x150")
     assert label.missing_glyphs == frozenset()

@@ -17,7 +17,7 @@ from packstation.labels import mask_name, mask_phone
     ("John Smith", "J***"),
     ("", ""),
 ])
-def test_name_keeps_the_first_character_only(name, masked):
+def test_name_keeps_the_first_character_only(name: str, masked: str) -> None:
     assert mask_name(name) == masked
 
 
@@ -33,11 +33,11 @@ def test_name_keeps_the_first_character_only(name, masked):
     ("95338", "***38"),
     ("", ""),
 ])
-def test_phone_masks_the_middle(phone, masked):
+def test_phone_masks_the_middle(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
 
 
 @pytest.mark.parametrize("value", ["张*", "张**", "138****5678", "1**********", "王＊"])
-def test_already_masked_values_stay_as_they_are(value):
+def test_already_masked_values_stay_as_they_are(value: str) -> None:
     assert mask_name(value) == value
     assert mask_phone(value) == value

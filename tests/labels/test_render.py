@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from functools import reduce
 
 import pytest
 from PIL import Image
 
-from packstation.labels import LABEL_SIZES, render_waybill
+from packstation.labels import LABEL_SIZES, WaybillData, render_waybill
 from packstation.labels.barcodes import CODE128_QUIET_MODULES, code128_modules
 
 from .conftest import assert_texts_inside, read_codes, row_runs
@@ -24,7 +25,9 @@ DOTS = {  # (width, height) in dots; "80" is continuous, height as needed
 
 @pytest.mark.parametrize(("size", "dpi"), SIZES_DPI)
 @pytest.mark.parametrize("kind", ["plain", "priority"])
-def test_every_size_and_dpi_renders_a_1bit_label_of_the_right_size(size, dpi, kind, request):
+def test_every_size_and_dpi_renders_a_1bit_label_of_the_right_size(
+    size: str, dpi: int, kind: str, request: pytest.FixtureRequest,
+) -> None:
     data = request.getfixturevalue(kind)
     label = render_waybill(data, size=size, dpi=dpi)
     width, height = DOTS[(size, dpi)]
@@ -37,7 +40,9 @@ def test_every_size_and_dpi_renders_a_1bit_label_of_the_right_size(size, dpi, ki
 
 
 @pytest.mark.parametrize(("size", "dpi"), SIZES_DPI)
-def test_waybill_code128_and_order_qr_read_back_exactly(size, dpi, priority):
+def test_waybill_code128_and_order_qr_read_back_exactly(
+    size: str, dpi: int, priority: WaybillData,
+) -> None:
     label = render_waybill(priority, size=size, dpi=dpi)
     assert read_codes(label.image) == [
         ("Code128", priority.waybill_no),
@@ -47,7 +52,7 @@ def test_waybill_code128_and_order_qr_read_back_exactly(size, dpi, priority):
 
 
 @pytest.mark.parametrize("size", LABEL_SIZES)
-def test_codes_survive_a_2x_nearest_downsample_at_300_dpi(size, priority):
+def test_codes_survive_a_2x_nearest_downsample_at_300_dpi(size: str, priority: WaybillData) -> None:
     label = render_waybill(priority, size=size, dpi=300)
     half = label.image.resize(
         (label.image.width // 2, label.image.height // 2), Image.Resampling.NEAREST
@@ -59,7 +64,9 @@ def test_codes_survive_a_2x_nearest_downsample_at_300_dpi(size, priority):
 
 @pytest.mark.parametrize(("size", "dpi"), SIZES_DPI)
 @pytest.mark.parametrize("band", ["barcode", "barcode2"])
-def test_bars_are_whole_modules_with_ten_module_quiet_zones(size, dpi, band, plain):
+def test_bars_are_whole_modules_with_ten_module_quiet_zones(
+    size: str, dpi: int, band: str, plain: WaybillData,
+) -> None:
     label = render_waybill(plain, size=size, dpi=dpi)
     runs, white_before, white_after = row_runs(label, band)
     module = reduce(math.gcd, runs)
@@ -71,7 +78,9 @@ def test_bars_are_whole_modules_with_ten_module_quiet_zones(size, dpi, band, pla
     assert white_after >= CODE128_QUIET_MODULES * module
 
 
-def test_main_barcode_modules_are_between_a_quarter_and_half_a_millimetre(plain):
+def test_main_barcode_modules_are_between_a_quarter_and_half_a_millimetre(
+    plain: WaybillData,
+) -> None:
     for size in LABEL_SIZES:
         runs, _, _ = row_runs(render_waybill(plain, size=size, dpi=203), "barcode")
         module_mm = reduce(math.gcd, runs) / 8.0
@@ -79,18 +88,20 @@ def test_main_barcode_modules_are_between_a_quarter_and_half_a_millimetre(plain)
 
 
 @pytest.mark.parametrize(("size", "dpi"), SIZES_DPI)
-def test_every_text_line_stays_inside_its_band_and_the_frame(size, dpi, priority):
+def test_every_text_line_stays_inside_its_band_and_the_frame(
+    size: str, dpi: int, priority: WaybillData,
+) -> None:
     label = render_waybill(priority, size=size, dpi=dpi)
     assert_texts_inside(label)
 
 
-def test_bands_follow_the_e_waybill_order(priority):
+def test_bands_follow_the_e_waybill_order(priority: WaybillData) -> None:
     names = [name for name, _, _ in render_waybill(priority, "76x130").bands]
     assert names == ["header", "barcode", "priority", "sort", "recipient", "sender",
                      "barcode2", "items", "qr", "footer"]
 
 
-def test_label_shows_the_fields_it_was_given(plain):
+def test_label_shows_the_fields_it_was_given(plain: WaybillData) -> None:
     text = render_waybill(plain, "100x150").text()
     for expected in ["中通快递 ZTO", "7531 2345 6789 01", "浙 杭州 西湖 571-W12", "收", "寄",
                      "好物旗舰店", "品名：保温杯", "备注：易碎品轻放", plain.order_no,
@@ -98,16 +109,14 @@ def test_label_shows_the_fields_it_was_given(plain):
         assert expected in text, expected
 
 
-def test_recipient_is_masked_on_the_label(plain):
+def test_recipient_is_masked_on_the_label(plain: WaybillData) -> None:
     text = render_waybill(plain, "76x130").text()
     assert "张*  138****5678" in text
     assert "张伟" not in text and "13812345678" not in text
     assert "0571-88886666" in text  # the sender (the shop) is not masked
 
 
-def test_internal_shipment_id_says_it_is_not_a_carrier_number(plain):
-    from dataclasses import replace
-
+def test_internal_shipment_id_says_it_is_not_a_carrier_number(plain: WaybillData) -> None:
     data = replace(plain, waybill_no="PS20261111000123", waybill_is_internal=True)
     label = render_waybill(data, "76x130")
     lines = label.text().splitlines()
