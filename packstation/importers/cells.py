@@ -25,7 +25,12 @@ MAX_TEXT_LEN = 2000
 MAX_QUANTITY = 100_000
 
 _TO_SPACE = re.compile(r"[\t\r\n\x0b\x0c\u2028\u2029]+")
-_DROP = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# C0/C1 controls, soft hyphen, zero-width and bidi-control characters: they hide or
+# reorder text on screen and labels without meaning anything.
+_DROP = re.compile(
+    r"[\x00-\x08\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
+    r"\u2060-\u2064\u2066-\u2069\ufeff]"
+)
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 _INT = re.compile(r"^\+?\d+(?:\.0+)?$")
 
