@@ -116,6 +116,11 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
     if not text:
         return NOTHING
     paths, evidence = _parse(ix, text)
+    if not paths:  # 廣東省深圳市南山區: try again in simplified characters
+        simplified = text.translate(ix.traditional)
+        if simplified != text:
+            text = simplified
+            paths, evidence = _parse(ix, text)
     if not paths and any("a" <= c <= "z" or "A" <= c <= "Z" for c in text):
         paths, evidence = latin_paths(text, ix)
     if not paths:

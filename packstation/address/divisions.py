@@ -68,6 +68,7 @@ class DivisionIndex:
     pinyin: dict[str, tuple[Entry, ...]]  # province/city romanisations
     pinyin_districts: dict[str, tuple[Entry, ...]]
     area_paths: dict[str, DivPath]  # county-level code → path, for the town table
+    traditional: dict[int, str]  # str.translate table: 廣 → 广, 區 → 区
     source: str
 
 
@@ -143,7 +144,8 @@ class _Builder:
         if level == 2 and name.endswith("自治州") and short:
             self.tokens[short + "州"].add(Entry(path, level, False))  # 延边州, 恩施州
 
-    def freeze(self, source: str, area_paths: dict[str, DivPath]) -> DivisionIndex:
+    def freeze(self, source: str, area_paths: dict[str, DivPath],
+               traditional: dict[int, str]) -> DivisionIndex:
         by_first2: dict[str, list[Token]] = defaultdict(list)
         for text, entries in self.tokens.items():
             if len(text) >= 2:
@@ -154,6 +156,7 @@ class _Builder:
             pinyin_districts={k: tuple(sorted(v, key=_entry_key))
                               for k, v in self.pinyin_districts.items()},
             area_paths=area_paths,
+            traditional=traditional,
             source=source,
         )
 
@@ -227,7 +230,9 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
         for spelling in r["pinyin"].split("|"):
             target[spelling.replace(" ", "")].add(Entry(path, level, False))
     area_paths = {code: path for code, path in code_paths.items() if path[2] is not None}
-    return b.freeze(source=_source_line(folder), area_paths=area_paths)
+    traditional = {ord(r["traditional"]): r["simplified"]
+                   for r in _read_csv(folder, "traditional.csv")}
+    return b.freeze(source=_source_line(folder), area_paths=area_paths, traditional=traditional)
 
 
 def _add_sar_cities(folder: Path, b: _Builder, provinces: dict[str, str]) -> None:
