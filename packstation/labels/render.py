@@ -243,9 +243,13 @@ def _qr(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     x0 = _inner(geo)[0]
     right = geo.width - geo.margin - geo.stroke - 1
     module = barcodes.fit_qr(d.order_no, h - 2, geo.phys(0.5))
-    side = barcodes.qr_size(d.order_no, module) if module else 0
-    if module:
-        barcodes.draw_qr(c.draw, d.order_no, right - side, y + (h - side) // 2, module)
+    if module < 1:  # cannot happen for a valid order number; never drop the QR silently
+        raise LabelDataError(
+            f"订单号 {d.order_no} 太长，二维码放不下。",
+            f"Order number {d.order_no} is too long for the QR code on this label.",
+        )
+    side = barcodes.qr_size(d.order_no, module)
+    barcodes.draw_qr(c.draw, d.order_no, right - side, y + (h - side) // 2, module)
     label_px, no_px = geo.d(2.6), geo.d(3.4)
     top = y + geo.d(1.5)
     width = right - side - x0

@@ -137,3 +137,11 @@ def test_characters_masked_away_are_not_reported_missing(plain: WaybillData) -> 
     label = render_waybill(data, "100x150")
     assert label.missing_glyphs == frozenset()
     assert "张*  139****4321" in label.text()
+
+
+def test_lone_surrogates_and_unknown_letters_are_reported_not_raised(plain: WaybillData) -> None:
+    data = replace(plain, recipient_address="A\ud800B\U000e0001C\u0301", bench="   ")
+    label = render_waybill(data, "76x130")
+    assert label.missing_glyphs == frozenset({"\ud800", "Ć"})  # the tag char is invisible
+    assert "A□B□" in label.text()
+    assert "工作台" not in label.text()  # a blank bench prints nothing, not "工作台 "
