@@ -110,11 +110,17 @@ def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]
     """One of each pairs directly; several pair by the digits (export time) in their names."""
     if len(orders) == 1 and len(items) == 1:
         return [(orders[0], items[0])]
-    by_stamp = {_stamp(t.name): t for t in items}
-    pairs = [(o, by_stamp.pop(_stamp(o.name))) for o in orders if _stamp(o.name) in by_stamp]
-    lonely = [o.name for o in orders if all(o is not p[0] for p in pairs)]
-    lonely += [t.name for t in by_stamp.values()]
-    if lonely or len(by_stamp) != len(items) - len(pairs):
+    order_stamps = [_stamp(t.name) for t in orders]
+    item_stamps = [_stamp(t.name) for t in items]
+    lonely = [
+        t.name
+        for t, stamp, mine, other in [
+            *((t, s, order_stamps, item_stamps) for t, s in zip(orders, order_stamps, strict=True)),
+            *((t, s, item_stamps, order_stamps) for t, s in zip(items, item_stamps, strict=True)),
+        ]
+        if stamp not in other or mine.count(stamp) > 1
+    ]
+    if lonely or not orders:
         raise UserError(
             "淘宝/天猫订单需要“订单报表”和“宝贝报表”成对导入（文件名中的导出时间相同）。"
             f"无法配对：{'、'.join(lonely)}",
@@ -122,7 +128,8 @@ def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]
             "(ExportOrderDetailList) together, with the same export time in their names. "
             f"Cannot pair: {', '.join(lonely)}",
         )
-    return pairs
+    by_stamp = dict(zip(item_stamps, items, strict=True))
+    return [(o, by_stamp[s]) for o, s in zip(orders, order_stamps, strict=True)]
 
 
 def _stamp(name: str) -> str:

@@ -228,3 +228,21 @@ def test_missing_key_columns_are_listed(write_csv: WriteCsv) -> None:
         parse_files([write_csv(orders, ORDERS), write_csv(items, ITEMS)])
     assert "缺少必需的列：标题" in caught.value.zh
     assert "lacks required columns" in caught.value.en
+
+
+def test_reports_that_cannot_be_paired_are_named(write_csv: WriteCsv) -> None:
+    paths = [
+        write_csv(rows_for(TAOBAO_ORDERS_OLD, [taobao_order("1")]), "ExportOrderList1.csv"),
+        write_csv(rows_for(TAOBAO_ORDERS_OLD, [taobao_order("2")]), "ExportOrderList2.csv"),
+        write_csv(
+            rows_for(TAOBAO_ITEMS_OLD, [taobao_item("1", "A")]), "ExportOrderDetailList1.csv"
+        ),
+        write_csv(
+            rows_for(TAOBAO_ITEMS_OLD, [taobao_item("3", "A")]), "ExportOrderDetailList3.csv"
+        ),
+    ]
+    with pytest.raises(UserError) as caught:
+        parse_files(paths)
+    assert "ExportOrderList2.csv" in caught.value.en
+    assert "ExportOrderDetailList3.csv" in caught.value.en
+    assert "ExportOrderList1.csv" not in caught.value.en
