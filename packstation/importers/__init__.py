@@ -4,8 +4,23 @@
     parsed = parse_files([Path("orders.csv")], format="auto", progress=lambda d, t: ...)
 
 One ParsedFile comes back per logical file (a Taobao order report + item report pair
-counts as one). Files that cannot be read at all raise `packstation.errors.UserError`;
-bad rows inside a readable file come back as `RowProblem`s.
+counts as one). Files that cannot be read at all raise `packstation.errors.UserError`
+(Chinese, then English); bad rows inside a readable file come back as `RowProblem`s
+(file, spreadsheet row, column as the file spells it, reason, stable code). An order
+with any bad row is left out whole; unpaid platform orders are left out as `skipped`.
+
+Formats ("auto" detects them from the headers):
+- "csv": the generic order file of DESIGN.md (generic.py)
+- "products": the product catalogue sku,title,barcodes (generic.py)
+- "taobao": 订单报表 + 宝贝报表 pair, old wide and newer column sets (taobao.py)
+- "jd": 京东 order export (jd.py); "pdd": 拼多多 order export (pdd.py)
+Files: CSV in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 (Excel "Unicode text"),
+comma/tab/semicolon separated, or XLSX (first sheet). `.xls` is refused with advice.
+
+Text policy (cells.py): control, zero-width and bidi characters removed, `="…"`, `'`
+and tab prefixes unwrapped from identifiers, formulas kept as plain text (export.py
+escapes them), identifiers over 64 characters rejected, free text cut at 2,000.
+Order numbers in Excel scientific notation refuse the whole file.
 """
 
 from __future__ import annotations
@@ -15,10 +30,18 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from packstation.importers.detect import FORMATS, parse_tables
+from packstation.importers.export import EXPORT_FORMATS, ExportResult, ShippedRow, write_shipped
 from packstation.importers.reading import open_table
 from packstation.importers.records import ParsedFile
 
-__all__ = ["FORMATS", "parse_files"]
+__all__ = [
+    "EXPORT_FORMATS",
+    "FORMATS",
+    "ExportResult",
+    "ShippedRow",
+    "parse_files",
+    "write_shipped",
+]
 
 
 def parse_files(
