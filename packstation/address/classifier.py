@@ -28,7 +28,7 @@ from packstation.address.divisions import (
 )
 from packstation.address.latin import latin_paths
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
-from packstation.address.text import clean, is_cjk
+from packstation.address.text import clean, is_cjk, strip_accents
 from packstation.address.towns import narrow_by_town
 
 # After a short name, a next character like these means a street or a landmark, not the
@@ -111,8 +111,9 @@ def _as_str(value: object) -> str:
 
 def _classify_text(address: str, province: str, city: str, district: str) -> AddressResult:
     ix = load_index()
-    text = clean(" ".join(v for v in (province, city, district, address) if v)
-                 if province or city or district else address)
+    raw = (" ".join(v for v in (province, city, district, address) if v)
+           if province or city or district else address)
+    text = clean(raw)
     if not text:
         return NOTHING
     paths, evidence = _parse(ix, text)
@@ -121,6 +122,8 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
         if simplified != text:
             text = simplified
             paths, evidence = _parse(ix, text)
+    if not paths and not raw.isascii():
+        text = clean(strip_accents(raw))  # Běijīng → Beijing
     if not paths and any("a" <= c <= "z" or "A" <= c <= "Z" for c in text):
         paths, evidence = latin_paths(text, ix)
     if not paths:

@@ -31,6 +31,12 @@ def clean(raw: object) -> str:
     return _ASCII_NOT_KEPT.sub(" ", raw).strip()[:MAX_TEXT_CHARS]
 
 
+def strip_accents(raw: object) -> str:
+    """Pinyin with tone marks (Běijīng, Guǎngzhōu) as plain letters, for the latin matcher."""
+    text = unicodedata.normalize("NFKD", raw if isinstance(raw, str) else "")
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
 def is_cjk(ch: str) -> bool:
     """True for a CJK ideograph (the only characters division names are made of)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
