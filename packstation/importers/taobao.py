@@ -5,8 +5,10 @@ Column sets (header names after normalisation; both old and new spellings accept
   买家应付货款, …, 订单状态, 买家留言, 收货人姓名, 收货地址, 运送方式, 联系电话, 联系手机,
   订单创建时间, 订单付款时间, 宝贝标题, 宝贝种类, 物流单号, 物流公司, 订单备注, 宝贝总数量,
   店铺Id, 店铺名称, 订单关闭原因, …, 修改后的sku, 修改后的收货地址, 异常信息, …
-  Newer 千牛 exports keep the key columns and add or drop others (买家实付金额, 退款金额,
-  确认收货时间, 打款商家金额, …); only the key columns below matter here.
+  Around 2020-2022 it grew to 61 columns (支付单号, 支付详情, …, 退款金额, 确认收货时间,
+  打款商家金额, …, 配送类型, 主订单编号). Newer 千牛 exports are shorter (订单编号, 支付单号,
+  买家会员名, 买家实付金额, 订单状态, 买家留言, 收货人姓名, 收货地址, 联系手机, 物流单号,
+  物流公司, 订单备注, 订单关闭原因, 退款金额, …). Only the key columns used below matter.
 - Item report, older set: 订单编号, 标题, 价格, 购买数量, 外部系统编号, 商品属性, 套餐信息,
   备注, 订单状态, 商家编码. Newer set: 子订单编号, 主订单编号, 标题/商品标题, 价格, 购买数量,
   外部系统编号, 商品属性, 套餐信息, 备注, 订单状态, 商家编码, 支付单号, 买家应付货款,

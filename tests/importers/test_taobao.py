@@ -15,6 +15,7 @@ from tests.importers.platforms import (
     TAOBAO_ITEMS_OLD,
     TAOBAO_ORDERS_NEW,
     TAOBAO_ORDERS_OLD,
+    TAOBAO_ORDERS_WIDEST,
     rows_for,
     taobao_item,
     taobao_order,
@@ -54,6 +55,7 @@ def test_old_wide_column_set_in_each_encoding(write_csv: WriteCsv, encoding: str
     name = "欧阳𠮷" if encoding == "gb18030" else "欧阳娜娜"  # 𠮷 exists only in GB18030
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
+        TAOBAO_ORDERS_WIDEST,
         [
             taobao_order("3400000000000000001", 订单备注="加急", 收货人姓名=name),
             taobao_order(
@@ -126,6 +128,7 @@ def test_new_column_set_with_line_refunds_and_changed_address(write_csv: WriteCs
 def test_modified_address_wins_over_the_original(write_csv: WriteCsv) -> None:
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
+        TAOBAO_ORDERS_WIDEST,
         [taobao_order("3600000000000000001", 修改后的收货地址="上海 上海市 浦东新区 张江路 1号")],
     )
     items = rows_for(TAOBAO_ITEMS_OLD, [taobao_item("3600000000000000001", "A")])
@@ -154,6 +157,7 @@ def test_xlsx_pair_with_text_cells(write_xlsx: WriteXlsx) -> None:
 def test_bad_item_rows_reject_the_order_and_name_the_item_file(write_csv: WriteCsv) -> None:
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
+        TAOBAO_ORDERS_WIDEST,
         [
             taobao_order("3800000000000000001"),
             taobao_order("3800000000000000002"),
@@ -246,3 +250,27 @@ def test_reports_that_cannot_be_paired_are_named(write_csv: WriteCsv) -> None:
     assert "ExportOrderList2.csv" in caught.value.en
     assert "ExportOrderDetailList3.csv" in caught.value.en
     assert "ExportOrderList1.csv" not in caught.value.en
+
+
+@pytest.mark.parametrize(
+    ("order_header", "item_header", "new_items"),
+    [
+        (TAOBAO_ORDERS_OLD, TAOBAO_ITEMS_OLD, False),
+        (TAOBAO_ORDERS_WIDEST, TAOBAO_ITEMS_OLD, False),
+        (TAOBAO_ORDERS_WIDEST, TAOBAO_ITEMS_NEW, True),
+        (TAOBAO_ORDERS_NEW, TAOBAO_ITEMS_NEW, True),
+    ],
+)
+def test_every_column_set_combination_joins(
+    write_csv: WriteCsv, order_header: list[str], item_header: list[str], new_items: bool
+) -> None:
+    no = "3920000000000000001"
+    orders = rows_for(order_header, [taobao_order(no, 主订单编号=f'="{no}"')])
+    items = rows_for(
+        item_header, [taobao_item(no, "A", "2", new=new_items), taobao_item(no, "B", new=new_items)]
+    )
+    [parsed] = parse_files([write_csv(orders, ORDERS, "gbk"), write_csv(items, ITEMS, "gbk")])
+    assert parsed.problems == []
+    [order] = parsed.orders
+    assert (order.order_no, order.recipient, order.status) == (no, "张伟", OrderStatus.PAID)
+    assert [(line.sku, line.quantity) for line in order.lines] == [("A", 2), ("B", 1)]
