@@ -1,7 +1,7 @@
 """Waybill render (+ ESC/POS encode) time for a 100x150 mm label at 203 dpi.
 
     python benchmarks/bench_label.py                  # 1000 runs, priority label
-    options: [--runs 1000] [--size 100x150] [--dpi 203] [--plain] [--profile]
+    options: [--runs 1000] [--size 100x150] [--dpi 203] [--plain] [--varied] [--profile]
 
 Why: DESIGN.md "Budgets" gives render + ESC/POS encode ≤ 20 ms for 100x150 @ 203 dpi and
 ≥ 50× faster than the printer prints it (150 mm at 150 mm/s ≈ 1 s); the render share we
@@ -9,6 +9,8 @@ aim for is ≤ 12 ms. Fonts and glyphs are cached per process, so the first rend
 loading, cold glyph cache) is reported apart as `first_render_ms` and the timed runs are
 steady state, as at a bench that prints all day. Each run renders fresh data (a different
 waybill number, order number and address) so barcode and QR caches do not flatter it.
+`--varied` draws 12 random GB2312 level-1 hanzi into every address and name, so glyphs
+keep missing the cache (a new glyph costs ~0.2 ms): a pessimistic first hour at a bench.
 
 The encode step uses `packstation.printers.escpos.encode_label` (default profile) on the
 rendered bitmap when the printers package is importable; otherwise it is left out.
@@ -24,6 +26,7 @@ import cProfile
 import json
 import os
 import pstats
+import random
 import statistics
 import sys
 import time
@@ -53,12 +56,21 @@ BASE = WaybillData(
 STREETS = ["文三路", "天目山路", "莫干山路", "延安路", "解放路", "庆春路", "凤起路", "体育场路"]
 
 
-def _data(i: int, priority: bool) -> WaybillData:
+LEVEL1 = [bytes([0xB0 + i // 94, 0xA1 + i % 94]).decode("gb2312") for i in range(3755)]
+
+
+def _data(i: int, priority: bool, rng: random.Random | None = None) -> WaybillData:
+    street = STREETS[i % len(STREETS)]
+    name = "张伟"
+    if rng is not None:
+        street = "".join(rng.choices(LEVEL1, k=10)) + "路"
+        name = "".join(rng.choices(LEVEL1, k=2))
     return replace(
         BASE,
         waybill_no=f"7531{i:010d}",
         order_no=f"TB38912345{i:08d}",
-        recipient_address=f"浙江省杭州市西湖区{STREETS[i % len(STREETS)]} {i % 997} 号 {i % 31} 幢",
+        recipient_name=name,
+        recipient_address=f"浙江省杭州市西湖区{street} {i % 997} 号 {i % 31} 幢",
         priority=PriorityMark("杭", "2日达", "杭州") if priority else None,
     )
 
@@ -83,6 +95,7 @@ def main() -> None:
     parser.add_argument("--size", default="100x150")
     parser.add_argument("--dpi", type=int, default=203)
     parser.add_argument("--plain", action="store_true", help="no priority block")
+    parser.add_argument("--varied", action="store_true", help="random hanzi: cold glyphs")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed runs")
     args = parser.parse_args()
 
@@ -97,6 +110,7 @@ def main() -> None:
     for i in range(1, 21):  # warm the glyph cache for digits in varying numbers
         render_waybill(_data(i, not args.plain), args.size, args.dpi)
 
+    rng = random.Random(5) if args.varied else None
     render_ms: list[float] = []
     encode_ms: list[float] = []
     render_cpu_ms: list[float] = []
@@ -104,7 +118,7 @@ def main() -> None:
     total_bytes = 0
     prof = cProfile.Profile() if args.profile else None
     for i in range(args.runs):
-        data = _data(1000 + i, not args.plain)
+        data = _data(1000 + i, not args.plain, rng)
         if prof:
             prof.enable()
         c0, t0 = time.thread_time(), time.perf_counter()
@@ -129,6 +143,7 @@ def main() -> None:
         "size": args.size,
         "dpi": args.dpi,
         "priority": not args.plain,
+        "varied_text": args.varied,
         "image": list(first.image.size),
         "runs": args.runs,
         "first_render_ms": round(first_ms, 3),

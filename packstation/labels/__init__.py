@@ -5,6 +5,9 @@
     label.image            # PIL mode "1", what the printer and the preview get
     label.red_bands        # rows of the priority block, for two-colour printers
     label.missing_glyphs   # characters the bundled font cannot draw (shown as □)
+
+Call `warm_up()` once at start-up to load the fonts before the first parcel; the Qt app
+registers the same font files with `QFontDatabase.addApplicationFont(str(font_path()))`.
 """
 
 from packstation.labels.fonts import font_path, font_paths
@@ -17,7 +20,7 @@ from packstation.labels.model import (
     RenderedLabel,
     WaybillData,
 )
-from packstation.labels.render import render_waybill
+from packstation.labels.render import render_waybill, warm_up
 
 __all__ = [
     "LABEL_SIZES",
@@ -31,4 +34,5 @@ __all__ = [
     "mask_name",
     "mask_phone",
     "render_waybill",
+    "warm_up",
 ]

@@ -56,3 +56,15 @@ def test_assets_can_be_relocated_for_packaged_installs(
     assert fonts.assets_dir() == tmp_path
     with pytest.raises(fonts.FontMissingError, match="PACKSTATION_ASSETS"):
         fonts.font_path()
+
+
+def test_warm_up_loads_fonts_and_caches_glyphs_before_the_first_parcel() -> None:
+    from packstation.labels import warm_up
+    from packstation.labels.fonts import load_font
+    from packstation.labels.text import glyph
+
+    load_font.cache_clear()
+    glyph.cache_clear()
+    warm_up()
+    assert load_font.cache_info().currsize >= 2
+    assert glyph.cache_info().currsize > 50
