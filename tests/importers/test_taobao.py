@@ -55,7 +55,6 @@ def test_old_wide_column_set_in_each_encoding(write_csv: WriteCsv, encoding: str
     name = "欧阳𠮷" if encoding == "gb18030" else "欧阳娜娜"  # 𠮷 exists only in GB18030
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
-        TAOBAO_ORDERS_WIDEST,
         [
             taobao_order("3400000000000000001", 订单备注="加急", 收货人姓名=name),
             taobao_order(
@@ -128,7 +127,6 @@ def test_new_column_set_with_line_refunds_and_changed_address(write_csv: WriteCs
 def test_modified_address_wins_over_the_original(write_csv: WriteCsv) -> None:
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
-        TAOBAO_ORDERS_WIDEST,
         [taobao_order("3600000000000000001", 修改后的收货地址="上海 上海市 浦东新区 张江路 1号")],
     )
     items = rows_for(TAOBAO_ITEMS_OLD, [taobao_item("3600000000000000001", "A")])
@@ -157,7 +155,6 @@ def test_xlsx_pair_with_text_cells(write_xlsx: WriteXlsx) -> None:
 def test_bad_item_rows_reject_the_order_and_name_the_item_file(write_csv: WriteCsv) -> None:
     orders = rows_for(
         TAOBAO_ORDERS_OLD,
-        TAOBAO_ORDERS_WIDEST,
         [
             taobao_order("3800000000000000001"),
             taobao_order("3800000000000000002"),
