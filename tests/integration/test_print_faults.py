@@ -64,7 +64,7 @@ def test_fault_leaves_the_job_queued_then_it_prints_once_cleared(
     assert (row.state, row.attempts, error.reason) == ("failed", 1, reason)
     assert zh in error.zh, error.zh
     assert en.lower() in error.en.lower(), error.en
-    assert emulator.labels == []
+    assert len(emulator.labels) == 0
 
     emulator.clear_fault()
     assert worker.run_once().outcomes == []  # still backing off: no hammering

@@ -242,4 +242,4 @@ def test_a_label_that_cannot_be_rendered_fails_visibly_and_sends_nothing(db: Dat
     assert [o.state for o in report.outcomes] == ["failed"]
     error = parse_error(job(db, job_id).last_error)
     assert error is not None and error.reason == "label_data" and "T9" in error.zh
-    assert port.printer.transport.jobs == []
+    assert len(port.printer.transport.jobs) == 0
