@@ -26,6 +26,8 @@ _HEADER_SEARCH_ROWS = 10
 # Excel keeps 15 significant digits; any float at or above this may already be damaged.
 _FLOAT_EXACT_LIMIT = 10**15
 
+# The default 128 kB limit would stop a whole file on one hostile cell; longer cells
+# are read, then capped or rejected by cells.py with a row problem.
 csv.field_size_limit(10 * 1024 * 1024)
 
 
@@ -150,8 +152,25 @@ def _csv_table(name: str, text: str, encoding: str) -> Table:
     estimated = text.count("\n") + 1
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    rows = _numbered(reader)
+    rows = _numbered(_guarded(name, reader, csv.Error))
     return _with_header(name, encoding, rows, estimated)
+
+
+def _guarded(
+    name: str, rows: Iterator[list[str]], errors: type[Exception] | tuple[type[Exception], ...]
+) -> Iterator[list[str]]:
+    """Turn a reader failure halfway through the file into a UserError naming the row."""
+    count = 0
+    try:
+        for row in rows:
+            count += 1
+            yield row
+    except errors as exc:
+        raise UserError(
+            f"{name} 第 {count + 1} 行附近无法读取（{exc}），文件可能已损坏，请重新导出。",
+            f"{name} cannot be read near row {count + 1} ({exc}); the file may be damaged, "
+            "export it again.",
+        ) from exc
 
 
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
@@ -205,7 +224,8 @@ def _open_xlsx(path: Path, data: bytes) -> Table:
         finally:
             workbook.close()
 
-    return _with_header(str(path), "xlsx", _numbered(text_rows()), estimated)
+    rows = _numbered(_guarded(str(path), text_rows(), Exception))
+    return _with_header(str(path), "xlsx", rows, estimated)
 
 
 def cell_text(value: object) -> str:

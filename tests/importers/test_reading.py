@@ -107,3 +107,12 @@ def test_local_sample_copies_match_the_shared_samples() -> None:
     assert copies, "tests/importers/data holds copies of the shared samples"
     for copy in copies:
         assert copy.read_bytes() == (SHARED / copy.name).read_bytes(), copy.name
+
+
+def test_a_cell_beyond_ten_megabytes_refuses_the_file_naming_the_row(tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    huge = "x" * (10 * 1024 * 1024 + 1)
+    path.write_text(",".join(GENERIC_HEADER) + "\n" + ",".join(generic_row("A1", title=huge)))
+    with pytest.raises(UserError) as caught:
+        parse_files([path])
+    assert "near row 2" in caught.value.en
