@@ -10,6 +10,8 @@ from packstation.address.classifier import (
     classify,
     classify_many,
 )
+from packstation.address.confirm import candidate_rules, confirm, needs_confirmation
+from packstation.address.divisions import load_index
 from packstation.address.priority_rules import (
     DEFAULT_RULES,
     PriorityRule,
@@ -19,14 +21,24 @@ from packstation.address.priority_rules import (
     rules_to_json,
 )
 
+
+def data_source() -> str:
+    """The division dataset in use, e.g. for an About box or a support report."""
+    return load_index().source
+
+
 __all__ = [
     "DEFAULT_RULES",
     "AddressResult",
     "PriorityRule",
     "PriorityRules",
     "cache_clear",
+    "candidate_rules",
     "classify",
     "classify_many",
+    "confirm",
+    "data_source",
+    "needs_confirmation",
     "priority_for",
     "rules_from_json",
     "rules_to_json",
