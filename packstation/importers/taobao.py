@@ -217,6 +217,11 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
     return found
 
 
+def _never_paid(close_reason: str) -> bool:
+    reason = cells.text(close_reason)
+    return "未付款" in reason or "超时" in reason
+
+
 def _refunded(refund_status: str) -> bool:
     return refund_status not in _NO_REFUND and "成功" in refund_status
 
@@ -291,6 +296,8 @@ def _read_orders(
                 "bad_status",
             )
             continue
+        if status is OrderStatus.CANCELLED and close_reason and _never_paid(close_reason):
+            status = UNPAID  # closed before payment: never packable, not worth a record
         if status == UNPAID:
             skipped.append(
                 RowProblem(

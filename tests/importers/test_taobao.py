@@ -104,6 +104,7 @@ def test_new_column_set_with_line_refunds_and_changed_address(write_csv: WriteCs
             taobao_order("3500000000000000001"),
             taobao_order("3500000000000000002", 订单状态="交易关闭", 退款金额="59.00"),
             taobao_order("3500000000000000003", 订单状态="等待买家付款"),
+            taobao_order("3500000000000000004", 订单状态="交易关闭", 订单关闭原因="买家未付款"),
         ],
     )
     items = rows_for(
@@ -113,6 +114,7 @@ def test_new_column_set_with_line_refunds_and_changed_address(write_csv: WriteCs
             taobao_item("3500000000000000001", "B", new=True, 退款状态="退款成功"),
             taobao_item("3500000000000000002", "C", new=True),
             taobao_item("3500000000000000003", "D", new=True),
+            taobao_item("3500000000000000004", "E", new=True),
         ],
     )
     [parsed] = parse_files([write_csv(items, ITEMS), write_csv(orders, ORDERS)], format="taobao")
@@ -120,7 +122,8 @@ def test_new_column_set_with_line_refunds_and_changed_address(write_csv: WriteCs
     assert [line.sku for line in got["3500000000000000001"].lines] == ["A"]
     assert got["3500000000000000002"].status is OrderStatus.REFUNDED
     assert "3500000000000000003" not in got
-    assert [(s.code, s.row) for s in parsed.skipped] == [("unpaid", 4)]
+    assert "3500000000000000004" not in got  # closed before payment
+    assert [(s.code, s.row) for s in parsed.skipped] == [("unpaid", 4), ("unpaid", 5)]
     assert parsed.problems == []
 
 
@@ -271,3 +274,18 @@ def test_every_column_set_combination_joins(
     [order] = parsed.orders
     assert (order.order_no, order.recipient, order.status) == (no, "张伟", OrderStatus.PAID)
     assert [(line.sku, line.quantity) for line in order.lines] == [("A", 2), ("B", 1)]
+
+
+def test_progress_over_a_pair_moves_forward_in_batches_and_ends_full(write_csv: WriteCsv) -> None:
+    numbers = [f"39300000000{i:08d}" for i in range(3000)]
+    orders = rows_for(TAOBAO_ORDERS_OLD, [taobao_order(n) for n in numbers])
+    items = rows_for(TAOBAO_ITEMS_OLD, [taobao_item(n, s) for n in numbers for s in "AB"])
+    calls: list[tuple[int, int]] = []
+    [parsed] = parse_files(
+        [write_csv(orders, ORDERS), write_csv(items, ITEMS)],
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert len(parsed.orders) == 3000
+    assert 5 <= len(calls) <= 20  # every ~1,000 rows, not every row
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert calls[-1][0] == calls[-1][1] >= 9000
