@@ -2,6 +2,7 @@
 
     python benchmarks/bench_label.py                  # 1000 runs, priority label
     options: [--runs 1000] [--size 100x150] [--dpi 203] [--plain] [--varied] [--profile]
+             [--printer-profile NAME]   # default label-4in-203-cutter, label-4in-300 at 300 dpi
 
 Why: DESIGN.md "Budgets" gives render + ESC/POS encode ≤ 20 ms for 100x150 @ 203 dpi and
 ≥ 50× faster than the printer prints it (150 mm at 150 mm/s ≈ 1 s); the render share we
@@ -97,6 +98,7 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true", help="no priority block")
     parser.add_argument("--varied", action="store_true", help="random hanzi: cold glyphs")
     parser.add_argument("--profile", action="store_true", help="cProfile the timed runs")
+    parser.add_argument("--printer-profile", default=None, help="printers.profiles name")
     args = parser.parse_args()
 
     try:
@@ -104,6 +106,9 @@ def main() -> None:
     except ImportError:  # the printers package is optional for this benchmark
         encode_label = None
 
+    printer = args.printer_profile or (
+        "label-4in-300" if args.dpi == 300 else "label-4in-203-cutter"
+    )
     t0 = time.perf_counter()
     first = render_waybill(_data(0, not args.plain), args.size, args.dpi)
     first_ms = (time.perf_counter() - t0) * 1000
@@ -125,7 +130,7 @@ def main() -> None:
         label = render_waybill(data, args.size, args.dpi)
         c1, t1 = time.thread_time(), time.perf_counter()
         if encode_label is not None:
-            total_bytes = len(encode_label(label.image, red_bands=label.red_bands))
+            total_bytes = len(encode_label(label.image, printer, red_bands=label.red_bands))
         c2, t2 = time.thread_time(), time.perf_counter()
         render_cpu_ms.append((c1 - c0) * 1000)
         total_cpu_ms.append((c2 - c0) * 1000)
@@ -144,6 +149,7 @@ def main() -> None:
         "dpi": args.dpi,
         "priority": not args.plain,
         "varied_text": args.varied,
+        "printer_profile": printer if encode_label is not None else None,
         "image": list(first.image.size),
         "runs": args.runs,
         "first_render_ms": round(first_ms, 3),
