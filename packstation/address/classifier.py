@@ -239,10 +239,8 @@ def _step(ix: DivisionIndex, text: str, pos: int,
 def _apply_short(tok: Token, state: list[DivPath]) -> list[DivPath]:
     if not state:
         return list(tok.short_upper)
-    paths = tok.short_upper
-    if tok.short_district and all(p[1] is not None for p in state):  # 西湖 only after a city
-        paths = paths + tok.short_district
-    return merge_all(state, paths)
+    # 西湖 alone never opens a chain (above), but under 浙江 or 杭州 it narrows like 西湖区.
+    return merge_all(state, tok.short_upper + tok.short_district)
 
 
 def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
