@@ -53,7 +53,9 @@ class WaybillData:
     is the shipment id PackStation issued; the label says so in words.
     `sort_text` fills the large sort/destination band (e.g. "浙 杭州 西湖 571-W12").
     Recipient name and phone are given in full and masked by the renderer (already
-    masked platform values are kept as they are).
+    masked platform values are kept as they are). An aware `printed_at` is printed in the
+    machine's local time zone (a UTC timestamp prints as the bench's wall-clock time);
+    a naive one is printed as given.
     """
 
     carrier: str

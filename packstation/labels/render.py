@@ -285,7 +285,8 @@ def _footer(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     x0, x1 = _inner(geo)
     px = min(geo.d(2.6), h - 2)
     top = y + (h - px) // 2
-    when = d.printed_at.strftime("%Y-%m-%d %H:%M")
+    at = d.printed_at.astimezone() if d.printed_at.tzinfo else d.printed_at  # bench's clock
+    when = at.strftime("%Y-%m-%d %H:%M")
     bench = c.printable(d.bench, 24)
     right = f"工作台 {bench}" if bench else ""
     rw = c.line(x1, top, right, px, align="r", max_width=(x1 - x0) // 2)

@@ -126,3 +126,19 @@ def test_internal_shipment_id_says_it_is_not_a_carrier_number(plain: WaybillData
     assert read_codes(label.image)[0] == ("Code128", "PS20261111000123")
     carrier_label = render_waybill(plain, "76x130").text()
     assert "内部单号" not in carrier_label and "not a carrier number" not in carrier_label
+
+
+def test_aware_print_time_is_shown_in_the_benchs_local_time(
+    plain: WaybillData, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        data = replace(plain, printed_at=datetime(2026, 11, 10, 16, 12, tzinfo=UTC))
+        assert "打印时间 2026-11-11 00:12" in render_waybill(data, "76x130").text()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
