@@ -31,10 +31,10 @@ SAR_ALIASES = {"81": ("香港", "香港特区"), "82": ("澳门", "澳門", "澳
 # Tokens that say nothing about the place but may sit between division names.
 NEUTRAL_TOKENS = ("中华人民共和国", "中国大陆", "中国", "市辖区", "省直辖县级行政区划",
                   "自治区直辖县级行政区划", "省直辖县", "直辖县")
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
                       "市")
-_CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
-_DISTRICT_SUFFIXES = ("自治县", "自治旗", "新区", "区", "县", "市", "旗")
+CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
+DISTRICT_SUFFIXES = ("自治县", "自治旗", "新区", "区", "县", "市", "旗")
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[^族]{1,6}族)+自治[州县旗]$")
 _NO_SHORT = ("开发区", "园区", "管理区", "示范区", "新城", "合作区", "经济区", "试验区")
 
@@ -192,7 +192,7 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
     for code, name in provinces.items():
         path: DivPath = (name, name if code in MUNICIPALITY_CODES else None, None)
         code_paths[code] = path
-        b.add(name, path, 1, _PROVINCE_SUFFIXES)
+        b.add(name, path, 1, PROVINCE_SUFFIXES)
         for alias in SAR_ALIASES.get(code, ()):
             b.tokens[alias].add(Entry(path, 1, False))
     cities: dict[str, tuple[str, str | None]] = {}  # code -> (province, city or None=direct)
@@ -205,15 +205,15 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
         else:
             cities[r["code"]] = (prov, r["name"])
             code_paths[r["code"]] = (prov, r["name"], None)
-            b.add(r["name"], (prov, r["name"], None), 2, _CITY_SUFFIXES)
+            b.add(r["name"], (prov, r["name"], None), 2, CITY_SUFFIXES)
     for r in _read_csv(folder, "areas.csv"):
         prov, city = cities[r["cityCode"]]
         if city is None:
             code_paths[r["code"]] = (prov, r["name"], None)
-            b.add(r["name"], (prov, r["name"], None), 2, _DISTRICT_SUFFIXES)
+            b.add(r["name"], (prov, r["name"], None), 2, DISTRICT_SUFFIXES)
         elif r["name"] != city:  # 东莞市/中山市 list themselves as their own "area"
             code_paths[r["code"]] = (prov, city, r["name"])
-            b.add(r["name"], (prov, city, r["name"]), 3, _DISTRICT_SUFFIXES)
+            b.add(r["name"], (prov, city, r["name"]), 3, DISTRICT_SUFFIXES)
     _add_sar_cities(folder, b, provinces)
     for r in _read_csv(folder, "aliases.csv"):
         level = 3 if r["district"] else 2
