@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from packstation.address import classify
-from tests.address.conftest import DATA, outcome, read_rows
+from tests.address.helpers import DATA, outcome, read_rows
 
 ROWS = read_rows(DATA / "cases.csv")
 PRIORITY_KEYS = {"beijing", "shanghai", "guangzhou", "shenzhen", "hangzhou"}

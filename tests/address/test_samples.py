@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from packstation.address import classify
-from tests.address.conftest import SHARED_SAMPLES, read_rows, sample_addresses_csv
+from tests.address.helpers import SHARED_SAMPLES, read_rows, sample_addresses_csv
 
 ROWS = read_rows(sample_addresses_csv())
 
