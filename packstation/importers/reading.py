@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packstation.errors import UserError
+from packstation.importers import xlsx
 
 # Rows holding fewer than this many non-empty cells are not taken for the header (title
 # lines such as "订单列表" above the real header in some XLSX exports).
@@ -175,7 +176,11 @@ def _guarded(
 
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
     """Number rows as a spreadsheet would and drop blank ones."""
-    for number, row in enumerate(rows, start=1):
+    return _nonblank(enumerate(rows, start=1))
+
+
+def _nonblank(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
+    for number, row in rows:
         if row and row[0] and not row[0].isspace():  # fast path: a filled first cell
             yield number, row
             continue
@@ -183,6 +188,22 @@ def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
             if cell and not cell.isspace():
                 yield number, row
                 break
+
+
+def _guarded_numbered(
+    name: str, rows: Iterator[tuple[int, list[str]]], errors: type[Exception]
+) -> Iterator[tuple[int, list[str]]]:
+    """`_guarded` for rows that carry their own numbers (XLSX skips empty rows)."""
+    number = 0
+    try:
+        for number, row in rows:
+            yield number, row
+    except errors as exc:
+        raise UserError(
+            f"{name} 第 {number + 1} 行附近无法读取（{exc}），文件可能已损坏，请重新导出。",
+            f"{name} cannot be read near row {number + 1} ({exc}); the file may be damaged, "
+            "export it again.",
+        ) from exc
 
 
 def _with_header(
@@ -204,6 +225,16 @@ def _with_header(
 
 
 def _open_xlsx(path: Path, data: bytes) -> Table:
+    try:
+        rows, estimated = xlsx.open_sheet(data, cell_text)
+    except xlsx.XlsxLayoutError:
+        return _open_xlsx_openpyxl(path, data)
+    numbered = _nonblank(_guarded_numbered(str(path), rows, Exception))
+    return _with_header(str(path), "xlsx", numbered, estimated)
+
+
+def _open_xlsx_openpyxl(path: Path, data: bytes) -> Table:
+    """Slower reader for workbooks the fast one does not understand."""
     # Imported lazily: openpyxl costs ~0.2 s to import and most imports are CSV.
     from openpyxl import load_workbook
 
