@@ -29,11 +29,11 @@ from packstation.address.divisions import (
 from packstation.address.latin import latin_paths
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
 from packstation.address.text import clean, is_cjk, strip_accents
-from packstation.address.towns import narrow_by_town
+from packstation.address.towns import narrow_by_town, starts_with_town
 
 # After a short name, a next character like these means a street or a landmark, not the
 # place itself: 杭州湾, 深圳湾, 上海大厦, 北京饭店.
-_STREETISH = frozenset("路街道巷弄胡里湾桥港大广厦楼饭宾酒园村站机码滩门口坊宫塔湖市")
+_STREETISH = frozenset("路街道巷弄胡里湾桥港大广厦楼饭宾酒园村站机码滩门口坊宫塔湖市庙工")
 _DIRECTIONS = frozenset("东西南北中")
 _ROADISH = frozenset("路街道巷大环")  # 北京东路 is a street, 北京西站 is in Beijing
 
@@ -224,9 +224,12 @@ def _step(ix: DivisionIndex, text: str, pos: int,
         if tok.neutral:
             return name, state
         end = pos + len(name)
-        if name[-1] == "市" and text.startswith("场", end):
-            continue  # 北京市场, 上海市场监管局: a market, not the city
         new = merge_all(state, tok.full) if state else list(tok.full_first)
+        if new and name[-1] == "市" and text.startswith("场", end):
+            # 北京市场, 上海市场监管局: a market, not the city (but 杭州市场口镇 is a town)
+            new = new if starts_with_town(ix, text, end, new) else []
+        if new and not state and name[-1] == "区" and text.startswith("街道", end):
+            continue  # 西城区街道 (保定): a town named after a district elsewhere
         if new:
             return name, new
         if tok.short_upper or tok.short_district:
@@ -252,6 +255,8 @@ def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
     if district_only:
         return False
     ch = text[end]
+    if (ch in _STREETISH or ch in _DIRECTIONS) and starts_with_town(ix, text, end, new):
+        return True  # 北京大栅栏街道, 上海大场镇: a town of that very city
     if ch in _DIRECTIONS:
         return end + 1 < len(text) and text[end + 1] not in _ROADISH
     return ch not in _STREETISH

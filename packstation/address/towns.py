@@ -78,3 +78,26 @@ def _names_town(text: str, short: str) -> bool:
             return True
         start = text.find(short, start + 1)
     return False
+
+
+@lru_cache(maxsize=4)
+def _towns_by_prefix(ix: DivisionIndex) -> dict[str, tuple[tuple[str, str, str | None], ...]]:
+    """First two characters → (town name, province, city), full and short names."""
+    index: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
+    for (province, city, _district), names in load_towns(ix).items():
+        for full, short in names:
+            for name in (full, short):
+                if name and len(name) >= 2:
+                    index[name[:2]].append((name, province, city))
+    return {k: tuple(sorted(set(v), key=lambda t: -len(t[0]))) for k, v in index.items()}
+
+
+def starts_with_town(ix: DivisionIndex, text: str, pos: int, paths: list[DivPath]) -> bool:
+    """True if a town of one of the candidate cities starts at `pos` (上海|大场镇)."""
+    candidates = _towns_by_prefix(ix).get(text[pos:pos + 2])
+    if not candidates:
+        return False
+    cities = {(p[0], p[1]) for p in paths}
+    return any(text.startswith(name, pos) and ((province, city) in cities
+                                               or (province, None) in cities)
+               for name, province, city in candidates)
