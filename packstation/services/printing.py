@@ -30,7 +30,7 @@ from sqlalchemy import ColumnElement, Row, not_, or_, select, update
 from packstation.errors import UserError
 from packstation.labels import render_waybill
 from packstation.services.print_jobs import JobState
-from packstation.services.waybills import waybill_for_order
+from packstation.services.waybills import OrderStoppedError, waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import Bench, Order, PrintJob
 
@@ -38,12 +38,13 @@ log = logging.getLogger(__name__)
 
 OUTCOME_UNKNOWN = "outcome_unknown"
 LABEL_DATA = "label_data"
+INTERCEPTED = "intercepted"
 UNKNOWN_ZH = "发送结果未知：请检查面单是否已打出，如缺失请主管重打"
 UNKNOWN_EN = "outcome unknown: check the label, reprint if missing"
 INCOMPLETE_ZH = "面单未完整发送（未切纸），如打出半张请撕下作废，稍后自动重打"
 INCOMPLETE_EN = "the label was not sent in full (no cut); discard any half label; it will retry"
 #: Failed jobs with these reasons wait for a person instead of an automatic retry.
-HOLD_REASONS = frozenset({OUTCOME_UNKNOWN})
+HOLD_REASONS = frozenset({OUTCOME_UNKNOWN, INTERCEPTED})
 SCAN_WINDOW = 500  # queued rows looked at per pass (a bench's queue is far shorter)
 
 
@@ -170,7 +171,10 @@ def _aware(when: datetime) -> datetime:
 
 def held_filter() -> ColumnElement[bool]:
     """SQL: the job is not waiting for a person."""
-    prefixes = [PrintJob.last_error.like(f"[{r}]%") for r in sorted(HOLD_REASONS)]
+    prefixes = [
+        PrintJob.last_error.like(f"[{r.replace('_', '/_')}]%", escape="/")
+        for r in sorted(HOLD_REASONS)
+    ]
     return or_(
         PrintJob.state == JobState.PENDING.value,
         not_(or_(*prefixes)),
@@ -271,6 +275,10 @@ class PrintWorker:
                 log.exception("print worker pass failed; retrying")
             stop_event.wait(interval_s)
 
+    def status(self, spec: str) -> PortStatus:
+        """A printer's state as plain values for the bench's indicator (PrintError if gone)."""
+        return self._port(spec).status()
+
     def process(self, job: Job) -> JobOutcome | None:
         """Render, claim, send, mark one job; None when another worker claimed it first."""
         spec = job.printer_spec or self._bench_spec(job.bench) or self.default_spec
@@ -280,8 +288,9 @@ class PrintWorker:
                     conn, job.order_id, bench=job.bench, printed_at=self.clock().astimezone()
                 )
             label = render_waybill(data, self.size, self.dpi)
-        except UserError as exc:  # bad order data: no byte is sent, retried after back-off
-            error = JobError(LABEL_DATA, exc.zh, exc.en)
+        except UserError as exc:  # no byte is sent; bad data retried, a stopped order held
+            stopped = isinstance(exc, OrderStoppedError)
+            error = JobError(INTERCEPTED if stopped else LABEL_DATA, exc.zh, exc.en)
             done = self._set(
                 job,
                 job.attempts,

@@ -23,7 +23,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules, city_key
-from packstation.domain.orders import OrderStatus
+from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
 from packstation.errors import UserError
 from packstation.labels import PRIORITY_MARKS, PriorityMark, WaybillData
 from packstation.labels.model import LabelDataError
@@ -36,6 +36,10 @@ from packstation.storage.tables import Order, OrderLine, PrintJob, Setting
 INTERNAL_PREFIX = "PS"
 SENDER_SETTING = "waybill.sender"
 ITEM_SUMMARY_MAX = 120
+
+
+class OrderStoppedError(UserError):
+    """The order was cancelled, refunded or changed: its parcel must not get a label."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,11 +112,23 @@ def waybill_for_order(
     bench: str = "",
     printed_at: datetime | None = None,
     rules: PriorityRules = DEFAULT_RULES,
+    allow_stopped: bool = False,
 ) -> WaybillData:
-    """Everything the waybill of one order says; LabelDataError if it cannot be a label."""
+    """Everything the waybill of one order says; LabelDataError if it cannot be a label.
+
+    A stopped order (cancelled, refunded, changed after packing) raises OrderStoppedError
+    unless `allow_stopped` (a preview), so no label reaches a parcel that must not ship.
+    """
     order = conn.execute(select(Order.__table__).where(Order.id == order_id)).one_or_none()
     if order is None:
         raise UserError(f"找不到订单（编号 {order_id}）", f"order id {order_id} not found")
+    stop = order.intercept_reason or (order.status if order.status in STOPPED_STATUSES else None)
+    if stop and not allow_stopped:
+        raise OrderStoppedError(
+            f"订单 {order.order_no} 已拦截（{stop}）：不打印面单，请把包裹交给主管",
+            f"order {order.order_no} is intercepted ({stop}): no label; "
+            "hand the parcel to a supervisor",
+        )
     lines = [
         (r.sku, r.title, r.quantity)
         for r in conn.execute(

@@ -3,6 +3,8 @@ actions, moving, batches. Labels are read back from the mock's own ESC/POS decod
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
@@ -243,3 +245,39 @@ def test_a_label_that_cannot_be_rendered_fails_visibly_and_sends_nothing(db: Dat
     error = parse_error(job(db, job_id).last_error)
     assert error is not None and error.reason == "label_data" and "T9" in error.zh
     assert len(port.printer.transport.jobs) == 0
+
+
+def test_an_order_cancelled_after_packing_gets_no_label_and_waits_for_a_person(
+    db: Database,
+) -> None:
+    job_id = pack_one(db, "T10", waybill_no="YT10")
+    load(db, order("T10", TEE, waybill_no="YT10", status=OrderStatus.CANCELLED))
+    port, clock = printer_for("mock"), Clock()
+    worker = mock_worker(db, port, clock)
+    assert [(o.state, o.reason) for o in worker.run_once().outcomes] == [("failed", "intercepted")]
+    error = job_error(db, job_id)
+    assert "已拦截" in error.zh and "intercepted" in error.en
+    clock.advance(24 * 3600)
+    assert worker.run_once().outcomes == []  # held, not retried
+    assert len(port.printer.transport.jobs) == 0
+
+
+def test_run_forever_in_a_thread_prints_and_stops_when_asked(db: Database) -> None:
+    port = printer_for("mock")
+    seen: list[str] = []
+    worker = PrintWorker(db, lambda spec: port, on_job=lambda o: seen.append(o.state))
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run_forever, args=(stop, 0.05), daemon=True)
+    thread.start()
+    try:
+        job_id = pack_one(db, "T11", waybill_no="YT11")
+        for _ in range(400):  # bounded wait for the worker thread, not a timing assertion
+            if job(db, job_id).state == "printed":
+                break
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert job(db, job_id).state == "printed" and seen == ["printed"]
+    assert len(printed(port)) == 1
