@@ -6,7 +6,11 @@ import datetime as dt
 import zipfile
 from pathlib import Path
 
-from packstation.importers.reading import open_table
+import pytest
+
+from packstation.importers import parse_files, xlsx
+from packstation.importers.reading import _open_xlsx_openpyxl, open_table
+from tests.importers.conftest import GENERIC_HEADER, WriteXlsx, generic_row
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -72,3 +76,27 @@ def test_fast_reader_handles_every_cell_kind_and_keeps_sheet_row_numbers(tmp_pat
         (4, ["TRUE", "#N/A", "", "3.41234567890123E+18"]),
         (5, [day.isoformat(sep=" "), "", "", "-12"]),
     ]
+
+
+def test_workbooks_the_fast_reader_cannot_map_go_through_openpyxl(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_xlsx: WriteXlsx
+) -> None:
+    def refuse(data: bytes, cell_text: object) -> None:
+        raise xlsx.XlsxLayoutError("odd layout")
+
+    monkeypatch.setattr(xlsx, "open_sheet", refuse)
+    [parsed] = parse_files([write_xlsx([GENERIC_HEADER, generic_row("A1")])])
+    assert [o.order_no for o in parsed.orders] == ["A1"]
+
+
+def test_fast_and_openpyxl_readers_agree_on_a_generated_export(write_xlsx: WriteXlsx) -> None:
+    rows: list[list[object]] = [list(GENERIC_HEADER)]
+    for i in range(50):
+        row: list[object] = list(generic_row(f"A{i}", title=f"杯子 {i}"))
+        row[4], row[13] = 13800000000 + i, (i % 3) + 1
+        rows.append(row)
+    path = write_xlsx(rows)
+    fast = open_table(path)
+    slow = _open_xlsx_openpyxl(path, path.read_bytes())
+    assert fast.headers == slow.headers
+    assert list(fast.rows) == list(slow.rows)
