@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packstation.errors import UserError
@@ -47,21 +47,20 @@ class Table:
     header_row: int
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
+    index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.index = {}
+        for i, header in enumerate(self.headers):
+            self.index.setdefault(header, i)  # the first of two same-named columns wins
 
     def find(self, *names: str) -> int | None:
-        """Index of the first header among `names` (already normalised), else None."""
-        for n in names:
-            key = normalise_header(n)
-            if key in self._index:
-                return self._index[key]
+        """Index of the first header among `names` (any spelling), else None."""
+        for name in names:
+            found = self.index.get(normalise_header(name))
+            if found is not None:
+                return found
         return None
-
-    @property
-    def _index(self) -> dict[str, int]:
-        index: dict[str, int] = {}
-        for i, h in enumerate(self.headers):
-            index.setdefault(h, i)
-        return index
 
 
 _HEADER_DROP = re.compile(r"[\s\u200b-\u200f\ufeff*＊]+")
@@ -111,15 +110,12 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         return _strict(data[3:], "utf-8", name), "utf-8-sig"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _strict(data, "utf-16", name), "utf-16"
+    where = 0  # how far the most successful reading got: where the damage probably is
     for encoding in ("utf-8", "gbk", "gb18030"):
         try:
             return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = exc.start
+        except UnicodeDecodeError as exc:
+            where = max(where, exc.start)
     raise UserError(
         f"无法识别 {name} 的文字编码（第 {where} 字节起既不是 UTF-8 也不是 GBK/GB18030）。"
         "请从后台重新导出，或用 Excel/WPS 另存为“CSV UTF-8”后再导入。",
