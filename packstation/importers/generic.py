@@ -2,8 +2,10 @@
 
 Generic columns: order_no, platform, status, recipient, phone, address, province, city,
 district, carrier, waybill_no, sku, title, qty, barcodes (+ optional remarks,
-platform_order_no). Required columns: order_no, status, sku, qty. Catalogue columns:
-sku, title, barcodes (sku and barcodes required).
+platform_order_no). Required columns: order_no, status, recipient, address, sku, qty;
+a paid (packable) order also needs a recipient and an address in its rows, or no
+waybill could be printed for it. Catalogue columns: sku, title, barcodes (sku and
+barcodes required).
 """
 
 from __future__ import annotations
@@ -24,12 +26,10 @@ from packstation.importers.tables import missing_columns_error, pick, scientific
 
 Progress = Callable[[int], None]
 
-ORDER_REQUIRED = ("order_no", "status", "sku", "qty")
+ORDER_REQUIRED = ("order_no", "status", "recipient", "address", "sku", "qty")
 ORDER_OPTIONAL = (
     "platform",
-    "recipient",
     "phone",
-    "address",
     "province",
     "city",
     "district",
@@ -84,12 +84,12 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
         (
             order_raw,
             status_raw,
+            recipient,
+            address,
             sku_raw,
             qty_raw,
             platform,
-            recipient,
             phone,
-            address,
             province,
             city,
             district,
@@ -142,6 +142,16 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
             cells.text(remarks),
             platform_no,
         )
+        if status is OrderStatus.PAID and not (head[2] and head[4]):
+            asm.reject(
+                order_no,
+                row_no,
+                "address" if head[2] else "recipient",
+                "待发货订单缺少收货人或地址，无法打印面单 / "
+                "a paid order needs a recipient and an address for its waybill",
+                "missing_value",
+            )
+            continue
         if not asm.head(order_no, row_no, head):
             continue
         sku = skus[sku_raw]

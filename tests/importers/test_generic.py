@@ -181,10 +181,12 @@ def test_bad_rows_are_reported_with_file_row_column_reason(write_csv: WriteCsv) 
         generic_row("F1", sku="A"),  # row 8: good line of an order broken on row 9
         generic_row("F1", sku="B", address="另一个地址"),  # row 9: inconsistent
         generic_row("G1", barcodes="690*x"),  # row 10
+        generic_row("H1", address=" "),  # row 11: paid, nowhere to send it
+        generic_row("I1", recipient="", status="cancelled"),  # row 12: fine, not packable
     ]
     path = write_csv(rows)
     [parsed] = parse_files([path])
-    assert [o.order_no for o in parsed.orders] == ["A1"]
+    assert [o.order_no for o in parsed.orders] == ["A1", "I1"]
     found = {(p.row, p.column, p.code) for p in parsed.problems}
     assert found == {
         (3, "order_no", "missing_value"),
@@ -194,6 +196,7 @@ def test_bad_rows_are_reported_with_file_row_column_reason(write_csv: WriteCsv) 
         (7, "status", "bad_status"),
         (9, "address", "inconsistent_order"),
         (10, "barcodes", "bad_barcodes"),
+        (11, "address", "missing_value"),
     }
     assert all(p.file == str(path) for p in parsed.problems)
     inconsistent = next(p for p in parsed.problems if p.row == 9)
