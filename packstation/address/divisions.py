@@ -85,6 +85,11 @@ def merge(a: DivPath, b: DivPath) -> DivPath | None:
 
 def merge_all(state: Sequence[DivPath], paths: Sequence[DivPath]) -> list[DivPath]:
     """Every consistent combination of a current candidate with a new reading."""
+    if len(state) == 1 and len(paths) == 1:  # the usual case, without the loops
+        (s0, s1, s2), (p0, p1, p2) = state[0], paths[0]
+        if s0 != p0 or (s1 and p1 and s1 != p1) or (s2 and p2 and s2 != p2):
+            return []
+        return [(s0, s1 or p1, s2 or p2)]
     out: list[DivPath] = []
     for s0, s1, s2 in state:
         for p0, p1, p2 in paths:
