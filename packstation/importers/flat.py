@@ -33,6 +33,7 @@ class FlatSpec:
     address: Column
     sku: Column
     qty: Column
+    status_of: StatusFn
     title: Column = ()
     province: Column = ()
     city: Column = ()
@@ -43,11 +44,14 @@ class FlatSpec:
     seller_note: Column = ()
     after_sale: Column = ()
     fallback_sku: Column = ()  # used when `sku` is empty (JD 货号 behind 商家SKUID)
-    status_of: StatusFn | None = None
+
+
+def _names(column: Column) -> tuple[str, ...]:
+    return column if isinstance(column, tuple) else (column,)
 
 
 def _label(table: Table, column: Column) -> str:
-    names = column if isinstance(column, tuple) else (column,)
+    names = _names(column)
     index = table.find(*names) if names else None
     return table.raw_headers[index].strip() if index is not None else (names[0] if names else "")
 
@@ -56,19 +60,18 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
     required = {
         "order_no": spec.order_no,
         "status": spec.status,
-        "sku": spec.sku,
+        "sku": _names(spec.sku) + _names(spec.fallback_sku),
         "qty": spec.qty,
         "recipient": spec.recipient,
         "address": spec.address,
     }
     missing = []
     for column in required.values():
-        names = column if isinstance(column, tuple) else (column,)
+        names = _names(column)
         if table.find(*names) is None:
             missing.append(names[0])
     if missing:
         raise missing_columns_error(table, missing)
-    assert spec.status_of is not None
     get = pick(
         table,
         (
@@ -91,9 +94,8 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
             spec.qty,
         ),
     )
-    label = {
-        name: _label(table, getattr(spec, name)) for name in ("order_no", "status", "sku", "qty")
-    }
+    label = {name: _label(table, getattr(spec, name)) for name in ("order_no", "status", "qty")}
+    label["sku"] = _label(table, _names(spec.sku) + _names(spec.fallback_sku))
     asm = OrderAssembler(
         table.name,
         {"recipient": _label(table, spec.recipient), "address": _label(table, spec.address)},

@@ -114,3 +114,11 @@ def test_pdd_missing_required_column_is_named(write_csv: WriteCsv) -> None:
     with pytest.raises(UserError) as caught:
         parse_files([write_csv(rows, "pdd.csv")])
     assert "收货人" in caught.value.zh
+
+
+def test_older_jd_export_without_merchant_sku_column_uses_item_number(write_csv: WriteCsv) -> None:
+    header = [h for h in JD_HEADER if h != "商家SKUID"]
+    rows = rows_for(header, [jd_line("280000000010", "MUG-01"), jd_line("280000000011", "")])
+    [parsed] = parse_files([write_csv(rows, "jd.csv")])
+    assert [(o.order_no, o.lines[0].sku) for o in parsed.orders] == [("280000000010", "MUG-01")]
+    assert [(p.row, p.column, p.code) for p in parsed.problems] == [(3, "货号", "bad_code")]
