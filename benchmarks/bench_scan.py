@@ -206,6 +206,15 @@ def pg_floor(conninfo: str, schema: str) -> tuple[Callable[[int], None], Callabl
 
 # -- measuring -----------------------------------------------------------------------
 
+def cpu_pressure() -> float | None:
+    """Linux PSI: % of the last minute some task waited for a CPU (others' load skews p99)."""
+    try:
+        line = Path("/proc/pressure/cpu").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return None
+    return float(line.split("avg60=")[1].split()[0])
+
+
 def percentile(sorted_ns: list[int], q: float) -> float:
     """Nearest-rank percentile, in milliseconds."""
     if not sorted_ns:
@@ -226,7 +235,7 @@ def run_backend(name: str, db: Database, total_orders: int, floor: Callable[[int
                 scans: int, warmup: int, profile: bool) -> dict[str, object]:
     """Timed scans through the service, interleaved with timed floor inserts."""
     rng = random.Random(f"{name}-{total_orders}")
-    load_before = os.getloadavg()
+    load_before, pressure_before = os.getloadavg(), cpu_pressure()
     os.sync()  # a fresh load leaves GBs of dirty pages; their writeback would skew fsyncs
     planned = plan_orders(db, total_orders, (scans + warmup) // 3 + 200, rng)
     flow = bench_flow(planned, rng)
@@ -301,6 +310,7 @@ def run_backend(name: str, db: Database, total_orders: int, floor: Callable[[int
                    "p99_pass": service["p99_ms"] <= limit, "ratio_pass": ratio <= BUDGET_RATIO,
                    "pass": service["p99_ms"] <= limit and ratio <= BUDGET_RATIO},
         "loadavg_before_after": [round(load_before[0], 2), round(os.getloadavg()[0], 2)],
+        "cpu_pressure_pct_before_after": [pressure_before, cpu_pressure()],
         "by_kind": {k: stats(v) for k, v in sorted(by_kind.items())},
         "by_verdict": {k: stats(v) for k, v in sorted(by_verdict.items())},
         "unexpected_verdicts": len(unexpected),
