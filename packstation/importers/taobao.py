@@ -65,7 +65,6 @@ _STATUS: dict[str, OrderStatus | str] = {
     "付款确认中": UNPAID,
 }
 _REFUND_WORDS = ("退款", "退货")
-_MISSING = object()
 _GONE = (OrderStatus.SHIPPED, OrderStatus.CANCELLED, OrderStatus.REFUNDED)
 _NO_REFUND = {"", "无退款", "无退款申请", "没有申请退款", "退款关闭", "0", "0.00", "-"}
 _ZIP_OPEN = ("(", "（")
@@ -257,7 +256,7 @@ def _read_orders(
         ),
     )
     seen: set[str] = set()
-    status_by_raw: dict[str, object] = {}
+    statuses = cells.Memo(lambda raw: status_of(cells.text(raw)))
     carriers = cells.Memo(cells.text)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % 1000:
@@ -283,9 +282,7 @@ def _read_orders(
             continue
         if cells.is_scientific(order_no):
             raise scientific_error(table, row_no, "订单编号", order_no)
-        status = status_by_raw.get(status_raw, _MISSING)
-        if status is _MISSING:
-            status = status_by_raw[status_raw] = status_of(cells.text(status_raw))
+        status = statuses[status_raw]
         if status is None:
             status_text = cells.text(status_raw)
             asm.reject(
