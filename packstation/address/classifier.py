@@ -82,7 +82,7 @@ def classify(address: str, province: str = "", city: str = "", district: str = "
 def classify_many(rows: Iterable[str | tuple[str, ...]], *,
                   rules: PriorityRules | None = None) -> list[AddressResult]:
     """Classify many addresses (each a string or an (address, province, city, district)
-    tuple), e.g. for an import; repeated addresses are answered from the cache."""
+    tuple), e.g. for an import; an address repeated in the batch is classified once."""
     if rules is not None and rules is not DEFAULT_RULES:
         return [classify(*((r,) if isinstance(r, str) else r[:4]), rules=rules) for r in rows]
     # A batch memo, not the shared LRU: an import of 100k unique addresses would only churn it.
@@ -158,8 +158,8 @@ def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
     district = next(iter(districts)) if len(districts) == 1 else None
     if len(pairs) == 1:
         prov, city = pairs[0]
-        result = AddressResult(prov, city, district, None, evidence=evidence)
-        return dataclasses.replace(result, priority=_priority(result, DEFAULT_RULES))
+        return AddressResult(prov, city, district, _DEFAULT_KEYS.get(city or ""),
+                             evidence=evidence)
     provinces = {p for p, _ in pairs}
     return AddressResult(next(iter(provinces)) if len(provinces) == 1 else None, None, district,
                          None, True, tuple(sorted(pairs, key=lambda c: (c[0], c[1] or ""))),

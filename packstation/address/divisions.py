@@ -31,8 +31,7 @@ SAR_ALIASES = {"81": ("香港", "香港特区"), "82": ("澳门", "澳門", "澳
 # Tokens that say nothing about the place but may sit between division names.
 NEUTRAL_TOKENS = ("中华人民共和国", "中国大陆", "中国", "市辖区", "省直辖县级行政区划",
                   "自治区直辖县级行政区划", "省直辖县", "直辖县")
-PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省",
-                      "市")
+PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "新区", "区", "县", "市", "旗")
 _ETHNIC = re.compile(r"^(.{2,}?)(?:[^族]{1,6}族)+自治[州县旗]$")
@@ -57,7 +56,7 @@ class Token:
     full: tuple[DivPath, ...]  # readings as a full name (杭州市, 西湖区)
     full_first: tuple[DivPath, ...]  # of those, the ones that may open a chain
     short_upper: tuple[DivPath, ...]  # short province/city readings (杭州, 浙江)
-    short_district: tuple[DivPath, ...]  # short district readings (西湖): need a city
+    short_district: tuple[DivPath, ...]  # short district readings (西湖): never first
 
 
 @dataclass(frozen=True, slots=True, eq=False)  # hashed by identity: a cache key
@@ -70,17 +69,6 @@ class DivisionIndex:
     area_paths: dict[str, DivPath]  # county-level code → path, for the town table
     traditional: dict[int, str]  # str.translate table: 廣 → 广, 區 → 区
     source: str
-
-
-def merge(a: DivPath, b: DivPath) -> DivPath | None:
-    """The path both a and b describe, or None if they contradict each other."""
-    if a[0] != b[0]:
-        return None
-    if a[1] and b[1] and a[1] != b[1]:
-        return None
-    if a[2] and b[2] and a[2] != b[2]:
-        return None
-    return a[0], a[1] or b[1], a[2] or b[2]
 
 
 def merge_all(state: Sequence[DivPath], paths: Sequence[DivPath]) -> list[DivPath]:
