@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import signal
 import sys
 import threading
 from dataclasses import asdict
@@ -34,6 +35,7 @@ from packstation.services.waybills import (
 from packstation.storage.tables import Order, PrintJob
 
 SIZES = tuple(s for s in LABEL_SIZES if "x" in s)
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _label_options(parser: argparse.ArgumentParser) -> None:
@@ -61,9 +63,10 @@ def register(subparsers: Any) -> None:
     queue.add_argument("--once", action="store_true", help="one pass, then exit")
     queue.add_argument(
         "--printer",
-        default="mock",
+        default=None,
         metavar="SPEC",
-        help="printer for jobs that name none and whose bench has none",
+        help="printer for jobs that name none and whose bench has none "
+        "(without it such jobs fail visibly instead of going nowhere)",
     )
     queue.add_argument("--interval", type=float, default=1.0, help="seconds between passes")
     queue.add_argument("--json", action="store_true", help="with --once: one JSON document")
@@ -78,7 +81,7 @@ def register(subparsers: Any) -> None:
     batch.add_argument("--carrier")
     batch.add_argument("--city")
     batch.add_argument("--bench", default="batch")
-    batch.add_argument("--printer", default="mock", metavar="SPEC")
+    batch.add_argument("--printer", required=True, metavar="SPEC", help="mock, tcp:HOST:PORT, …")
     batch.add_argument(
         "--sort",
         default=",".join(DEFAULT_BATCH_SORT),
@@ -250,10 +253,14 @@ def _print_queue(args: argparse.Namespace) -> int:
         f"bench {args.bench or 'all'}",
         flush=True,
     )
+    # Ctrl+C / SIGTERM finish the label being sent, then stop: an interrupt between
+    # claim and mark would leave that job held as "outcome unknown".
+    handlers = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
     try:
         worker.run_forever(stop, args.interval)
-    except KeyboardInterrupt:
-        stop.set()
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     return 0
 
 

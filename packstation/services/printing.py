@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 OUTCOME_UNKNOWN = "outcome_unknown"
 LABEL_DATA = "label_data"
 INTERCEPTED = "intercepted"
+NO_PRINTER = "no_printer"
 UNKNOWN_ZH = "发送结果未知：请检查面单是否已打出，如缺失请主管重打"
 UNKNOWN_EN = "outcome unknown: check the label, reprint if missing"
 INCOMPLETE_ZH = "面单未完整发送（未切纸），如打出半张请撕下作废，稍后自动重打"
@@ -191,7 +192,7 @@ class PrintWorker:
         printers: Callable[[str], PrinterPort],
         *,
         bench: str | None = None,
-        default_spec: str = "mock",
+        default_spec: str | None = None,
         size: str = "100x150",
         dpi: int = 203,
         clock: Callable[[], datetime] = utcnow,
@@ -283,14 +284,20 @@ class PrintWorker:
         """Render, claim, send, mark one job; None when another worker claimed it first."""
         spec = job.printer_spec or self._bench_spec(job.bench) or self.default_spec
         try:
+            if not spec:  # never "print" to a mock by default: say no printer is set
+                raise UserError(
+                    f"工作台 {job.bench} 未设置打印机，请把任务转到一台打印机",
+                    f"bench {job.bench} has no printer set; move the job to a printer",
+                )
             with self.db.transaction() as conn:
                 data = waybill_for_order(
                     conn, job.order_id, bench=job.bench, printed_at=self.clock().astimezone()
                 )
             label = render_waybill(data, self.size, self.dpi)
         except UserError as exc:  # no byte is sent; bad data retried, a stopped order held
-            stopped = isinstance(exc, OrderStoppedError)
-            error = JobError(INTERCEPTED if stopped else LABEL_DATA, exc.zh, exc.en)
+            reason = NO_PRINTER if not spec else LABEL_DATA
+            reason = INTERCEPTED if isinstance(exc, OrderStoppedError) else reason
+            error = JobError(reason, exc.zh, exc.en)
             done = self._set(
                 job,
                 job.attempts,
@@ -302,6 +309,7 @@ class PrintWorker:
             return (
                 self._outcome(job, JobState.FAILED, spec, job.attempts + 1, error) if done else None
             )
+        assert spec is not None  # checked in the try block above
         claimed = job.attempts + 1
         if not self._set(
             job,
@@ -351,10 +359,12 @@ class PrintWorker:
             return conn.scalar(select(Bench.printer_spec).where(Bench.name == bench))
 
     def _outcome(
-        self, job: Job, state: str, spec: str, attempts: int, error: JobError | None
+        self, job: Job, state: str, spec: str | None, attempts: int, error: JobError | None
     ) -> JobOutcome:
         e = error or JobError("", "", "")
-        return JobOutcome(job.id, job.order_no, str(state), spec, attempts, e.reason, e.zh, e.en)
+        return JobOutcome(
+            job.id, job.order_no, str(state), spec or "", attempts, e.reason, e.zh, e.en
+        )
 
 
 def _failure_error(exc: PrintError) -> JobError:

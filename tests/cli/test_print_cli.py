@@ -248,3 +248,43 @@ def test_printer_emulator_command_serves_saves_and_stops_on_ctrl_c(
 def test_printer_emulator_rejects_an_unknown_fault(capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "printer-emulator", "--port", "0", "--fault", "gremlins")
     assert code == 1 and "gremlins" in err
+
+
+def test_print_queue_runs_until_ctrl_c_and_finishes_cleanly(
+    imported: str, capsys: pytest.CaptureFixture[str], emulator: PrinterEmulator
+) -> None:
+    scans = [a for s in T1001_SCANS for a in ("--scan", s)]
+    code, _, err = run(capsys, "--db", imported, "pack", "T1001", "--bench", "B1", *scans)
+    assert code == 0, err
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "packstation",
+            "--db",
+            imported,
+            "print-queue",
+            "--bench",
+            "B1",
+            "--printer",
+            emulator.spec,
+            "--interval",
+            "0.1",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        lines = LineReader(proc)
+        assert "print worker running" in lines.next(timeout=30)
+        assert "T1001 → printed" in lines.next(timeout=30)
+        assert emulator.wait_for_labels(1, timeout=10)
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+    assert len(emulator.labels) == 1

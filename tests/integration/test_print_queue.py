@@ -59,6 +59,7 @@ class CrashingPort:
 
 
 def mock_worker(db: Database, port: PrinterAdapter, clock: Clock, **kw: object) -> PrintWorker:
+    kw.setdefault("default_spec", "mock")
     return PrintWorker(db, lambda spec: port, clock=clock, **kw)  # type: ignore[arg-type]
 
 
@@ -117,7 +118,12 @@ def test_waybill_data_carries_priority_sender_and_items(db: Database) -> None:
 def test_crash_between_claim_and_mark_never_prints_twice(db: Database, after_send: bool) -> None:
     job_id = pack_one(db, "T4", waybill_no="YT4")
     port, clock = printer_for("mock"), Clock()
-    crashing = PrintWorker(db, lambda spec: CrashingPort(port, after_send=after_send), clock=clock)
+    crashing = PrintWorker(
+        db,
+        lambda spec: CrashingPort(port, after_send=after_send),
+        default_spec="mock",
+        clock=clock,
+    )
     with pytest.raises(SimulatedCrash):
         crashing.run_once()
     # A fresh process, much later: the job is visible as "outcome unknown" and not retried.
@@ -265,7 +271,9 @@ def test_an_order_cancelled_after_packing_gets_no_label_and_waits_for_a_person(
 def test_run_forever_in_a_thread_prints_and_stops_when_asked(db: Database) -> None:
     port = printer_for("mock")
     seen: list[str] = []
-    worker = PrintWorker(db, lambda spec: port, on_job=lambda o: seen.append(o.state))
+    worker = PrintWorker(
+        db, lambda spec: port, default_spec="mock", on_job=lambda o: seen.append(o.state)
+    )
     stop = threading.Event()
     thread = threading.Thread(target=worker.run_forever, args=(stop, 0.05), daemon=True)
     thread.start()
@@ -280,4 +288,18 @@ def test_run_forever_in_a_thread_prints_and_stops_when_asked(db: Database) -> No
         thread.join(timeout=30)
     assert not thread.is_alive()
     assert job(db, job_id).state == "printed" and seen == ["printed"]
+    assert len(printed(port)) == 1
+
+
+def test_a_job_with_no_printer_anywhere_fails_visibly_instead_of_going_nowhere(
+    db: Database,
+) -> None:
+    job_id = pack_one(db, "T12", waybill_no="YT12", bench="B9")
+    port, clock = printer_for("mock"), Clock()
+    worker = PrintWorker(db, lambda spec: port, clock=clock)  # no default printer
+    assert [(o.state, o.reason) for o in worker.run_once().outcomes] == [("failed", "no_printer")]
+    error = job_error(db, job_id)
+    assert "B9" in error.zh and "no printer" in error.en
+    move_job(db, job_id, "mock", actor="packer-B9")
+    assert [o.state for o in worker.run_once().outcomes] == ["printed"]
     assert len(printed(port)) == 1
