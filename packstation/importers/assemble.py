@@ -132,8 +132,10 @@ class OrderAssembler:
             if pending.bad or pending.head is _EMPTY_HEAD:
                 continue
             lines = tuple(
-                ImportedLine(sku, title, qty, codes)  # type: ignore[arg-type]
-                for sku, (title, qty, codes) in pending.lines.items()
+                [
+                    ImportedLine(sku, title, qty, codes)  # type: ignore[arg-type]
+                    for sku, (title, qty, codes) in pending.lines.items()
+                ]
             )
             result.append(ImportedOrder(order_no, *pending.head, lines=lines))
         return result

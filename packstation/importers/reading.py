@@ -149,8 +149,28 @@ def _csv_table(name: str, text: str, encoding: str) -> Table:
     estimated = text.count("\n") + 1
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    rows = _numbered(_guarded(name, reader, csv.Error))
-    return _with_header(name, encoding, rows, estimated)
+    return _with_header(name, encoding, _csv_rows(name, reader), estimated)
+
+
+def _csv_rows(name: str, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """`_numbered(_guarded(…))` in one generator: this loop runs once per CSV row."""
+    number = 0
+    try:
+        for row in reader:
+            number += 1
+            first = row[0] if row else ""
+            # a filled first cell is the quick answer; otherwise look at every cell
+            if (first and not first.isspace()) or any(c and not c.isspace() for c in row):
+                yield number, row
+    except csv.Error as exc:
+        raise _damaged(name, number + 1, exc) from exc
+
+
+def _damaged(name: str, row: int, exc: Exception) -> UserError:
+    return UserError(
+        f"{name} 第 {row} 行附近无法读取（{exc}），文件可能已损坏，请重新导出。",
+        f"{name} cannot be read near row {row} ({exc}); the file may be damaged, export it again.",
+    )
 
 
 def _guarded(
@@ -163,11 +183,7 @@ def _guarded(
             count += 1
             yield row
     except errors as exc:
-        raise UserError(
-            f"{name} 第 {count + 1} 行附近无法读取（{exc}），文件可能已损坏，请重新导出。",
-            f"{name} cannot be read near row {count + 1} ({exc}); the file may be damaged, "
-            "export it again.",
-        ) from exc
+        raise _damaged(name, count + 1, exc) from exc
 
 
 def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
@@ -195,11 +211,7 @@ def _guarded_numbered(
         for number, row in rows:
             yield number, row
     except errors as exc:
-        raise UserError(
-            f"{name} 第 {number + 1} 行附近无法读取（{exc}），文件可能已损坏，请重新导出。",
-            f"{name} cannot be read near row {number + 1} ({exc}); the file may be damaged, "
-            "export it again.",
-        ) from exc
+        raise _damaged(name, number + 1, exc) from exc
 
 
 def _with_header(
