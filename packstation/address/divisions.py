@@ -13,6 +13,7 @@ import csv
 import json
 import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -90,11 +91,15 @@ def merge_all(state: Sequence[DivPath], paths: Sequence[DivPath]) -> list[DivPat
 
 
 def divisions_dir() -> Path:
-    """Where the dataset lives: $PACKSTATION_DIVISIONS_DIR, else <repo>/assets/divisions."""
+    """Where the dataset lives: $PACKSTATION_DIVISIONS_DIR; else <repo>/assets/divisions
+    (source and editable installs); else <prefix>/share/packstation/assets/divisions (a
+    wheel that ships assets/ as data files)."""
     override = os.environ.get("PACKSTATION_DIVISIONS_DIR")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets" / "divisions"
+    in_repo = Path(__file__).resolve().parents[2] / "assets" / "divisions"
+    installed = Path(sys.prefix) / "share" / "packstation" / "assets" / "divisions"
+    return installed if not in_repo.is_dir() and installed.is_dir() else in_repo
 
 
 def short_name(name: str, suffixes: tuple[str, ...]) -> str | None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from packstation.address import AddressResult, classify, classify_many
 from packstation.address.divisions import load_index
+from packstation.errors import UserError
 
 
 def _is_nothing(r: AddressResult) -> bool:
@@ -75,3 +78,9 @@ def test_every_priority_district_in_the_dataset_classifies_to_its_city() -> None
                     result = classify(f"{city}{district} ***")
                     assert result.priority == cities[city], (city, district, result)
     assert seen >= 65
+
+
+def test_a_missing_dataset_is_reported_in_both_languages(tmp_path: Path) -> None:
+    with pytest.raises(UserError) as err:
+        load_index(tmp_path)
+    assert "行政区划" in err.value.zh and "reinstall" in err.value.en
