@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -75,18 +74,6 @@ def write_xlsx(tmp_path: Path) -> WriteXlsx:
         return path
 
     return write
-
-
-@pytest.fixture
-def sample_copy(tmp_path: Path) -> Callable[[str], Path]:
-    """Copy a sample into tmp_path (for tests that rename or pair it)."""
-
-    def copy(name: str, as_name: str | None = None) -> Path:
-        target = tmp_path / (as_name or name)
-        shutil.copyfile(sample(name), target)
-        return target
-
-    return copy
 
 
 def generic_row(order_no: str = "A1", **values: str) -> list[str]:
