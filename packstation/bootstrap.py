@@ -149,6 +149,13 @@ def label_bytes(
         raise PrintError(exc.reason, exc.zh, exc.en) from exc
 
 
+def printer_profiles() -> tuple[str, ...]:
+    """Names of the printer model profiles, for `--profile` choices."""
+    from packstation.printers import PROFILES
+
+    return tuple(sorted(PROFILES))
+
+
 def emulator_fault_modes() -> tuple[str, ...]:
     from packstation.printers import FAULT_MODES
 

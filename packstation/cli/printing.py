@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from packstation.bootstrap import label_bytes, printer_for
+from packstation.bootstrap import label_bytes, printer_for, printer_profiles
 from packstation.cli.common import add_db_option, database, print_json
 from packstation.errors import UserError
 from packstation.labels import LABEL_SIZES, PriorityMark, WaybillData, render_waybill
@@ -34,13 +34,19 @@ from packstation.services.waybills import (
 )
 from packstation.storage.tables import Order, PrintJob
 
-SIZES = tuple(s for s in LABEL_SIZES if "x" in s)
+SIZES = tuple(LABEL_SIZES)  # "80": 80 mm continuous receipt paper
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _label_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--size", default="100x150", choices=SIZES, help="label size, mm")
     parser.add_argument("--dpi", type=int, default=203, choices=(203, 300), help="print head dpi")
+    parser.add_argument(
+        "--profile",
+        default=None,
+        choices=printer_profiles(),
+        help="printer model profile (default: a 4-inch label printer at the chosen dpi)",
+    )
 
 
 def register(subparsers: Any) -> None:
@@ -145,7 +151,9 @@ def _label(args: argparse.Namespace) -> int:
             rendered.image.save(out, dpi=(args.dpi, args.dpi))
             size = out.stat().st_size
         else:
-            size = out.write_bytes(label_bytes(rendered.image, rendered.red_bands, dpi=args.dpi))
+            size = out.write_bytes(
+                label_bytes(rendered.image, rendered.red_bands, dpi=args.dpi, profile=args.profile)
+            )
     except OSError as exc:
         raise UserError(
             f"无法写入 {out}：{exc.strerror or exc}", f"cannot write {out}: {exc.strerror or exc}"
@@ -187,7 +195,7 @@ def sample_label_data() -> WaybillData:
 
 
 def _print_test(args: argparse.Namespace) -> int:
-    port = printer_for(args.printer, dpi=args.dpi)
+    port = printer_for(args.printer, dpi=args.dpi, profile=args.profile)
     try:
         before = port.status()
         data = sample_label_data()
@@ -223,7 +231,7 @@ def _worker(args: argparse.Namespace, bench: str | None, verbose: bool) -> Print
     on_job = (lambda o: print(_outcome_line(o), flush=True)) if verbose else None
     return PrintWorker(
         database(args),
-        lambda spec: printer_for(spec, dpi=args.dpi),
+        lambda spec: printer_for(spec, dpi=args.dpi, profile=args.profile),
         bench=bench,
         default_spec=args.printer,
         size=args.size,

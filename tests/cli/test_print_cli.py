@@ -288,3 +288,19 @@ def test_print_queue_runs_until_ctrl_c_and_finishes_cleanly(
             proc.kill()
             proc.wait(timeout=10)
     assert len(emulator.labels) == 1
+
+
+def test_print_test_on_a_two_colour_profile_prints_the_priority_block_in_red(
+    capsys: pytest.CaptureFixture[str], emulator: PrinterEmulator
+) -> None:
+    code, _, err = run(
+        capsys, "print-test", "--printer", emulator.spec, "--profile", "two-colour-4in-203"
+    )
+    assert code == 0, err
+    assert emulator.wait_for_labels(1, timeout=10)
+    assert len(emulator.labels[0].red_bands) == 1
+    code, _, err = run(
+        capsys, "print-test", "--printer", "mock", "--dpi", "300", "--profile", "label-4in-203"
+    )
+    assert code == 1, err
+    assert "1181" in err and "label-4in-203" in err and "wider than" in err
