@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from packstation.domain.codes import CodeRules
@@ -133,6 +136,31 @@ def test_one_unit_too_many_is_over_quantity_and_not_counted(db: Database) -> Non
         Verdict.ORDER_OPENED, Verdict.OK, Verdict.OVER_QUANTITY]
     assert bench.box is not None and bench.box.units_packed == 1
     assert counted_units(db) == 1
+
+
+def test_every_refused_scan_is_logged_against_the_box_and_never_counted(db: Database) -> None:
+    shared = ImportedLine("CAP-RED", "棒球帽 红", 1, (BarcodeSpec("SHARED-1"),))
+    twin = ImportedLine("CAP-BLUE", "棒球帽 蓝", 1, (BarcodeSpec("SHARED-1"),))
+    load(db, order("T1001", TEE, shared), order("T1002", MUG, twin))
+    bench = station(db)
+    opened = bench.scan("T1001")
+    assert opened.box is not None
+    refused = scan_all(bench, TEE_CODE, TEE_CODE, MUG_CODE, "NOPE", "SHARED-1")
+    assert refused == [Verdict.OK, Verdict.OVER_QUANTITY, Verdict.WRONG_ITEM,
+                       Verdict.UNKNOWN_CODE, Verdict.AMBIGUOUS_CODE]
+    with db.transaction() as conn:
+        log = conn.execute(select(ScanEvent.session_id, ScanEvent.code, ScanEvent.verdict,
+                                  ScanEvent.units, ScanEvent.bench)
+                           .order_by(ScanEvent.id)).all()
+    session = opened.box.session_id
+    assert [tuple(row) for row in log] == [
+        (session, "T1001", "order_opened", 0, "A"),
+        (session, TEE_CODE, "ok", 1, "A"),
+        (session, TEE_CODE, "over_quantity", 0, "A"),
+        (session, MUG_CODE, "wrong_item", 0, "A"),
+        (session, "NOPE", "unknown_code", 0, "A"),
+        (session, "SHARED-1", "ambiguous_code", 0, "A"),
+    ]
 
 
 def test_a_code_nobody_knows_is_unknown_and_logged(db: Database) -> None:
@@ -459,6 +487,18 @@ def test_resume_after_a_restart_has_exactly_the_committed_scans(db: Database,
         fresh_db.dispose()
 
 
+def test_an_order_changed_while_the_bench_was_down_is_intercepted_after_resume(
+        db: Database) -> None:
+    load(db, order("T1001"))
+    scan_all(station(db, "A"), "T1001", TEE_CODE)
+    load(db, order("T1001", address="广东省 深圳市 南山区 科技园 1号"))  # bench A is down
+    restarted = station(db, "A")
+    assert restarted.resume() is not None
+    result = restarted.scan(SOCKS_CODE)
+    assert (result.verdict, result.intercept_reason) == (Verdict.INTERCEPTED, "address_changed")
+    assert open_sessions(db) == []
+
+
 def test_resume_with_nothing_open_returns_none(db: Database) -> None:
     load(db, order("T1001"))
     assert station(db, "A").resume() is None
@@ -597,3 +637,56 @@ def test_re_importing_an_order_that_is_being_packed_unchanged_keeps_the_box(
     scan_all(bench, "T1001", TEE_CODE)
     assert load(db, order("T1001")).orders_unchanged == 1
     assert scan_all(bench, SOCKS_CODE, SOCKS_CODE) == [Verdict.OK, Verdict.ORDER_COMPLETE]
+
+
+# -- properties over random scan sequences ---------------------------------------------------
+
+_CODES = [TEE_CODE, SOCKS_CODE, SOCKS_BOX, MUG_CODE, "6940000000010", "PEN-BOX-6", TEE.sku,
+          "sock-5p", "UNKNOWN-1", f"010{TEE_CODE}"]
+_examples = itertools.count()
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(quantities=st.tuples(st.integers(1, 3), st.integers(0, 2), st.integers(0, 7)),
+       scans=st.lists(st.tuples(st.sampled_from(_CODES), st.sampled_from([0.05, 0.5, 2.0])),
+                      max_size=14))
+def test_random_scan_sequences_keep_the_box_the_log_and_the_outbox_in_step(
+        db: Database, db_url: str, quantities: tuple[int, int, int],
+        scans: list[tuple[str, float]]) -> None:
+    n = next(_examples)  # one database for all examples: each gets its own order and bench
+    tee, socks, pens = quantities
+    lines = [replace(TEE, quantity=tee)]
+    lines += [replace(SOCKS, quantity=socks)] if socks else []
+    lines += [replace(PENS, quantity=pens)] if pens else []
+    load(db, order(f"H{n}", *lines), order(f"M{n}", MUG))
+    clock = ManualClock()
+    bench = station(db, f"bench-{n}", clock=clock)
+    opened = bench.scan(f"H{n}")
+    assert opened.box is not None
+    session = opened.box.session_id
+    required = {line.sku: line.quantity for line in lines}
+    completed = False
+    for code, step in scans:
+        clock.step = step
+        result = bench.scan(code)
+        if completed:  # the box is closed: product codes open nothing
+            assert result.verdict in (Verdict.NOT_FOUND, Verdict.DUPLICATE_READ)
+            continue
+        assert (result.units > 0) == result.verdict.accepted
+        box = result.box
+        assert box is not None
+        assert all(line.packed <= required[line.sku] for line in box.lines)
+        assert counted_units(db, [session]) == box.units_packed
+        completed = result.verdict is Verdict.ORDER_COMPLETE
+        assert completed == (box.units_packed == box.units_required)
+        assert (result.print_job_id is not None) == completed
+    with db.transaction() as conn:
+        jobs = conn.scalar(select(func.count()).select_from(PrintJob)
+                           .where(PrintJob.session_id == session))
+    assert jobs == (1 if completed else 0)
+    fresh = Database.from_url(db_url)
+    try:
+        assert station(fresh, f"bench-{n}").resume() == bench.box
+    finally:
+        fresh.dispose()
