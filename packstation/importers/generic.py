@@ -5,7 +5,7 @@ district, carrier, waybill_no, sku, title, qty, barcodes (+ optional remarks,
 platform_order_no). Required columns: order_no, status, recipient, address, sku, qty;
 a paid (packable) order also needs a recipient and an address in its rows, or no
 waybill could be printed for it. Catalogue columns: sku, title, barcodes (sku and
-barcodes required).
+barcodes required; 商家编码/货号, 商品名称, 条码/条形码 accepted as their names).
 """
 
 from __future__ import annotations
@@ -40,7 +40,11 @@ ORDER_OPTIONAL = (
     "title",
     "barcodes",
 )
-PRODUCT_REQUIRED = ("sku", "barcodes")
+# Catalogue columns with the Chinese names sellers' own product sheets use.
+PRODUCT_SKU = ("sku", "商家编码", "货号", "商品编码")
+PRODUCT_TITLE = ("title", "商品名称", "名称", "标题")
+PRODUCT_BARCODES = ("barcodes", "barcode", "条码", "条形码", "商品条码")
+_ORDER_NUMBER_HEADERS = {"order_no", "订单号", "订单编号", "主订单编号"}
 
 STATUS_WORDS: dict[str, OrderStatus] = {
     "paid": OrderStatus.PAID,
@@ -63,7 +67,11 @@ def looks_like_orders(headers: set[str]) -> bool:
 
 
 def looks_like_products(headers: set[str]) -> bool:
-    return {"sku", "barcodes"} <= headers and "order_no" not in headers
+    return (
+        bool(headers & set(PRODUCT_SKU))
+        and bool(headers & set(PRODUCT_BARCODES))
+        and not headers & _ORDER_NUMBER_HEADERS
+    )
 
 
 def parse_orders(table: Table, tick: Progress) -> ParsedFile:
@@ -185,10 +193,12 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
 
 def parse_products(table: Table, tick: Progress) -> ParsedFile:
     """Read the catalogue; the same SKU twice keeps the first title and all barcodes."""
-    missing = [c for c in PRODUCT_REQUIRED if table.find(c) is None]
+    missing = [names[0] for names in (PRODUCT_SKU, PRODUCT_BARCODES) if table.find(*names) is None]
     if missing:
         raise missing_columns_error(table, missing)
-    get = pick(table, ("sku", "title", "barcodes"))
+    get = pick(table, (PRODUCT_SKU, PRODUCT_TITLE, PRODUCT_BARCODES))
+    sku_label = table.raw_headers[table.find(*PRODUCT_SKU) or 0].strip()
+    codes_label = table.raw_headers[table.find(*PRODUCT_BARCODES) or 0].strip()
     parsed = ParsedFile("products", sources=(table.name,), encoding=table.encoding)
     found: dict[str, tuple[str, list[BarcodeSpec]]] = {}
     for count, (row_no, row) in enumerate(table.rows, start=1):
@@ -198,11 +208,11 @@ def parse_products(table: Table, tick: Progress) -> ParsedFile:
         sku = cells.code(sku_raw)
         why = "缺少 SKU / sku is empty" if not sku else cells.code_problem(sku)
         if why:
-            parsed.problems.append(_problem(table, row_no, "sku", why, "bad_code"))
+            parsed.problems.append(_problem(table, row_no, sku_label, why, "bad_code"))
             continue
         codes, why = cells.barcodes(codes_raw)
         if why:
-            parsed.problems.append(_problem(table, row_no, "barcodes", why, "bad_barcodes"))
+            parsed.problems.append(_problem(table, row_no, codes_label, why, "bad_barcodes"))
             continue
         known = found.setdefault(sku, (cells.text(title), []))
         known[1].extend(c for c in codes if c not in known[1])

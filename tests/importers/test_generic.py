@@ -265,3 +265,19 @@ def test_product_file_bad_rows_and_duplicates(write_csv: WriteCsv) -> None:
         ("S1", "一", (BarcodeSpec("111"), BarcodeSpec("BOX-111", 6), BarcodeSpec("222")))
     ]
     assert [(p.row, p.column) for p in parsed.problems] == [(4, "sku"), (5, "barcodes")]
+
+
+def test_chinese_product_sheet_in_xlsx(write_xlsx: WriteXlsx) -> None:
+    rows: list[list[object]] = [
+        ["商家编码", "商品名称", "条形码"],
+        ["MUG-01", "陶瓷马克杯", 6930000000028],
+        ["CABLE-C", "USB-C 数据线 1m", "6940000000034|BOX-6940000000034*10"],
+        ["", "无编码", "123"],
+    ]
+    [parsed] = parse_files([write_xlsx(rows, "商品.xlsx")])
+    assert parsed.format == "products"
+    assert [(p.sku, p.barcodes) for p in parsed.products] == [
+        ("MUG-01", (BarcodeSpec("6930000000028"),)),
+        ("CABLE-C", (BarcodeSpec("6940000000034"), BarcodeSpec("BOX-6940000000034", 10))),
+    ]
+    assert [(p.row, p.column) for p in parsed.problems] == [(4, "商家编码")]
