@@ -11,7 +11,9 @@ job to `failed` with the reason "outcome unknown" *before* any byte goes out. Th
     between claim and mark → stays `failed` "outcome unknown" and is *not* retried
     automatically: a person checks the label and a supervisor reprints if it is missing.
 The trade-off: after a crash a label may need a deliberate reprint; it is never printed
-twice by accident. `last_error` is "[reason] 中文 / English" (see `parse_error`).
+twice by accident. While a label is on the wire its job already reads "outcome unknown"
+(for about a second), which is exactly what a crash at that moment leaves behind.
+`last_error` is "[reason] 中文 / English" (see `parse_error`).
 """
 
 from __future__ import annotations
