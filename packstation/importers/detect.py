@@ -11,6 +11,8 @@ from packstation.importers.records import ParsedFile
 
 FORMATS = ("csv", "products", "taobao", "jd", "pdd")
 _TICK_ROWS = 1000
+# `--format csv` names the plain files of DESIGN.md, orders and the product catalogue alike.
+_ACCEPTS = {"csv": ("csv", "products")}
 
 # A "kind" is what one file is; a format may need two kinds (Taobao orders + items).
 _Detector = Callable[[set[str]], bool]
@@ -71,7 +73,7 @@ def parse_tables(
     kinds: list[str] = []
     for table in tables:
         kind, detected = detect(table)
-        if format_ != "auto" and detected != format_:
+        if format_ != "auto" and detected not in _ACCEPTS.get(format_, (format_,)):
             raise UserError(
                 f"{table.name} 看起来是 {detected} 格式，而不是指定的 {format_}。",
                 f"{table.name} looks like the {detected} format, not {format_} as asked.",

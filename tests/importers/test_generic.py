@@ -38,6 +38,7 @@ def test_sample_generic_file_gives_nine_orders_with_pack_barcodes() -> None:
 def test_sample_product_file_gives_products_with_pack_codes() -> None:
     [parsed] = parse_files([sample("products.csv")])
     assert parsed.format == "products"
+    assert parse_files([sample("products.csv")], format="csv")[0].products == parsed.products
     cable = next(p for p in parsed.products if p.sku == "CABLE-C")
     assert cable.barcodes == (
         BarcodeSpec("6940000000034", 1),
