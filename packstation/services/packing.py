@@ -494,11 +494,18 @@ class _OrderRow:
 
 
 def _find_order(conn: Connection, scanned: ScannedCode) -> _OrderRow | None:
-    """The order a code names: by order number, platform order number or waybill number."""
+    """The order a code names: by order number, platform order number or waybill number.
+
+    A number scanned with Caps Lock on arrives with the case of every letter swapped; that
+    reading is tried second, so an exact match always wins.
+    """
     if not scanned.usable:
         return None
-    rows = conn.execute(_FIND_ORDER, {"code": scanned.code}).first()
-    return _OrderRow(*rows) if rows else None
+    for code in dict.fromkeys((scanned.code, scanned.code.swapcase())):
+        row = conn.execute(_FIND_ORDER, {"code": code}).first()
+        if row:
+            return _OrderRow(*row)
+    return None
 
 
 def _oldest_single_item_order(conn: Connection, sku: str) -> _OrderRow | None:

@@ -86,6 +86,17 @@ def test_a_full_width_order_number_opens_the_order(db: Database) -> None:
     assert station(db).scan("Ｔ１００１").verdict is Verdict.ORDER_OPENED
 
 
+def test_an_order_or_waybill_number_typed_with_caps_lock_on_opens_the_order(
+        db: Database) -> None:
+    load(db, order("T1001"), order("T1002", waybill_no="SF1400000000031"),
+         order("ab-7"), order("AB-7"))
+    assert station(db, "A").scan("t1001").order_no == "T1001"
+    assert station(db, "B").scan("sf1400000000031").order_no == "T1002"
+    exact_lower, exact_upper = station(db, "C").scan("ab-7"), station(db, "D").scan("AB-7")
+    assert (exact_lower.order_no, exact_upper.order_no) == ("ab-7", "AB-7")  # exact first
+    assert [s[2] for s in open_sessions(db)] == ["A", "B", "C", "D"]
+
+
 def test_an_unknown_order_number_is_not_found_and_opens_nothing(db: Database) -> None:
     load(db, order("T1001"))
     bench = station(db)
