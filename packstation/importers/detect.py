@@ -10,7 +10,6 @@ from packstation.importers.reading import Table
 from packstation.importers.records import ParsedFile
 
 FORMATS = ("csv", "products", "taobao", "jd", "pdd")
-_TICK_ROWS = 1000
 # `--format csv` names the plain files of DESIGN.md, orders and the product catalogue alike.
 _ACCEPTS = {"csv": ("csv", "products")}
 
@@ -29,7 +28,7 @@ def register(kind: str, format_: str, detector: _Detector, parser: _Parser | Non
 
 
 class _Progress:
-    """Counts rows across all files and calls the callback at most once per _TICK_ROWS."""
+    """Counts rows across all files; parsers tick once per TICK_ROWS rows."""
 
     def __init__(self, callback: Callable[[int, int], None] | None, total: int) -> None:
         self.callback = callback

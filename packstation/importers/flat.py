@@ -13,7 +13,13 @@ from packstation.importers import cells
 from packstation.importers.assemble import OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
-from packstation.importers.tables import Column, missing_columns_error, pick, scientific_error
+from packstation.importers.tables import (
+    TICK_ROWS,
+    Column,
+    missing_columns_error,
+    pick,
+    scientific_error,
+)
 
 Tick = Callable[[int], None]
 UNPAID = "unpaid"
@@ -104,8 +110,8 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
     short = cells.Memo(cells.text)  # columns with few distinct values: status, carrier, …
     skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
     for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % 1000:
-            tick(1000)
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
         (
             no_raw,
             status_raw,

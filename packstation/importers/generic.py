@@ -22,7 +22,7 @@ from packstation.importers.records import (
     ParsedFile,
     RowProblem,
 )
-from packstation.importers.tables import missing_columns_error, pick, scientific_error
+from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
 
 Progress = Callable[[int], None]
 
@@ -87,8 +87,8 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
     skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
     codes_of = cells.Memo(cells.barcodes)
     for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % 1000:
-            tick(1000)
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
         (
             order_raw,
             status_raw,
@@ -202,8 +202,8 @@ def parse_products(table: Table, tick: Progress) -> ParsedFile:
     parsed = ParsedFile("products", sources=(table.name,), encoding=table.encoding)
     found: dict[str, tuple[str, list[BarcodeSpec]]] = {}
     for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % 1000:
-            tick(1000)
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
         sku_raw, title, codes_raw = get(row)
         sku = cells.code(sku_raw)
         why = "缺少 SKU / sku is empty" if not sku else cells.code_problem(sku)

@@ -9,6 +9,9 @@ from packstation.errors import UserError
 from packstation.importers.reading import Table
 
 Row = list[str]
+# Parsers report progress once per this many rows: often enough for a smooth bar, rarely
+# enough that the callback (a terminal bar or a Qt signal) costs nothing measurable.
+TICK_ROWS = 1000
 
 
 Column = str | tuple[str, ...]

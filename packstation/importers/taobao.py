@@ -29,7 +29,7 @@ from packstation.importers import cells
 from packstation.importers.assemble import OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
-from packstation.importers.tables import missing_columns_error, pick, scientific_error
+from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
 
 Tick = Callable[[int], None]
 PLATFORM = "taobao"
@@ -172,8 +172,8 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
     last_raw, order_no, no_problem = None, "", None
     order_lines: list[_Item] = []
     for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % 1000:
-            tick(1000)
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
         no_raw, sku_raw, title, attrs, qty_raw, status_raw, refund = get(row)
         if no_raw != last_raw:  # lines of one order are consecutive: check its number once
             last_raw, order_no = no_raw, cells.code(no_raw)
@@ -255,8 +255,8 @@ def _read_orders(
     statuses = cells.Memo(lambda raw: status_of(cells.text(raw)))
     carriers = cells.Memo(cells.text)
     for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % 1000:
-            tick(1000)
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
         (
             no_raw,
             status_raw,
