@@ -108,14 +108,8 @@ def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]
         return [(orders[0], items[0])]
     order_stamps = [_stamp(t.name) for t in orders]
     item_stamps = [_stamp(t.name) for t in items]
-    lonely = [
-        t.name
-        for t, stamp, mine, other in [
-            *((t, s, order_stamps, item_stamps) for t, s in zip(orders, order_stamps, strict=True)),
-            *((t, s, item_stamps, order_stamps) for t, s in zip(items, item_stamps, strict=True)),
-        ]
-        if stamp not in other or mine.count(stamp) > 1
-    ]
+    lonely = _unmatched(orders, order_stamps, item_stamps)
+    lonely += _unmatched(items, item_stamps, order_stamps)
     if lonely or not orders:
         raise UserError(
             "淘宝/天猫订单需要“订单报表”和“宝贝报表”成对导入（文件名中的导出时间相同）。"
@@ -128,6 +122,15 @@ def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]
     return [(o, by_stamp[s]) for o, s in zip(orders, order_stamps, strict=True)]
 
 
+def _unmatched(tables: list[Table], stamps: list[str], others: list[str]) -> list[str]:
+    """Names whose stamp has no partner, or is shared by two files of the same kind."""
+    return [
+        table.name
+        for table, stamp in zip(tables, stamps, strict=True)
+        if stamp not in others or stamps.count(stamp) > 1
+    ]
+
+
 def _stamp(name: str) -> str:
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(c for c in base if c.isdigit())
@@ -138,12 +141,13 @@ def parse_pair(orders: Table, items: Table, tick: Tick) -> ParsedFile:
     lines = _read_items(items, asm, tick)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
     _read_orders(orders, asm, lines, parsed.skipped, tick)
+    no_label = items.raw_headers[items.find(*ITEM_NO) or 0].strip()
     for order_no, found in lines.items():
         if not asm.known(order_no):
             first = found[0][0] if found else 0
             asm.problem(
                 first,
-                "订单编号",
+                no_label,
                 f"订单 {order_no} 不在订单报表中，请同时导出两份报表 / order {order_no} is not in "
                 "the order report; export both reports together",
                 "unknown_order",
