@@ -151,8 +151,23 @@ class PackingStation:
             old = conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order.id}).first()
             if old is None:
                 return self._open_order(conn, order_code, scanned)
-            _close_session(conn, old.id, "taken_over")
-            session_id = self._insert_session(conn, order.id, order.version, taken_over_from=old.id)
+            moved = _close_session(conn, old.id, "taken_over")
+            session_id = (
+                self._insert_session(conn, order.id, order.version, taken_over_from=old.id)
+                if moved
+                else None
+            )
+            if session_id is None:  # another supervisor moved the box first
+                now_at = conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order.id}).first()
+                return self._log(
+                    conn,
+                    order_code,
+                    scanned,
+                    Verdict.IN_PROGRESS_ELSEWHERE,
+                    order_id=order.id,
+                    order_no=order.order_no,
+                    other_bench=now_at.bench if now_at else None,
+                )
             record_audit(
                 conn,
                 actor,
@@ -554,8 +569,9 @@ def _intercept_reason(status: str, reason: str | None, *, changed: bool) -> str 
     return "changed" if changed else None
 
 
-def _close_session(conn: Connection, session_id: int, state: str) -> None:
-    conn.execute(
+def _close_session(conn: Connection, session_id: int, state: str) -> bool:
+    """Close a session that is still open; False when it was closed (or moved) already."""
+    closed = conn.execute(
         update(PackSession)
         .where(
             PackSession.id == session_id,
@@ -563,6 +579,7 @@ def _close_session(conn: Connection, session_id: int, state: str) -> None:
         )
         .values(state=state, closed_at=datetime.now(UTC))
     )
+    return closed.rowcount == 1
 
 
 def _session_chain(conn: Connection, session_id: int) -> list[int]:

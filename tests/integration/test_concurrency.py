@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from packstation.domain.verdicts import Verdict
 from packstation.services.boxes import ScanResult
+from packstation.services.users import add_user
 from packstation.storage.database import Database
 from packstation.storage.tables import Order
 from tests.factories import MUG, load, order
@@ -133,3 +134,52 @@ def test_two_processes_opening_one_order_at_once_get_one_session(
         assert_one_winner(db, order_no, results)
     assert len(open_sessions(db)) == ROUNDS
     assert row_counts(db)["pack_sessions"] == ROUNDS
+
+
+def test_two_supervisors_taking_over_one_box_at_once_leave_one_session(
+        db: Database, db_url: str) -> None:
+    add_user(db, "王主管", "supervisor", "2468")
+    numbers = [f"K{n:02d}" for n in range(5)]
+    load(db, *(order(no) for no in numbers))
+    benches = {name: Database.from_url(db_url) for name in ("B", "C")}
+    take_overs = 0
+    try:
+        for order_no in numbers:
+            station(db, "A").scan(order_no)
+            barrier = threading.Barrier(len(benches), timeout=WAIT_S)
+            results: dict[str, ScanResult] = {}
+            errors: list[BaseException] = []
+
+            def take(bench: str, bench_db: Database, order_no: str = order_no,
+                     barrier: threading.Barrier = barrier,
+                     results: dict[str, ScanResult] = results,
+                     errors: list[BaseException] = errors) -> None:
+                try:
+                    bench_station = station(bench_db, bench)
+                    barrier.wait()
+                    results[bench] = bench_station.take_over(order_no, "王主管", "2468")
+                except BaseException as exc:  # reported below, in the test's thread
+                    errors.append(exc)
+
+            threads = [threading.Thread(target=take, args=item) for item in benches.items()]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(WAIT_S)
+            assert not errors, errors
+            verdicts = sorted(r.verdict.value for r in results.values())
+            # Serialised (SQLite), the second supervisor takes the box from the first; in a
+            # true race (PostgreSQL) the second is told where the box went.
+            assert verdicts in (["order_opened", "order_opened"],
+                                ["in_progress_elsewhere", "order_opened"]), verdicts
+            with db.transaction() as conn:
+                order_id = conn.scalar(select(Order.id).where(Order.order_no == order_no))
+            (session,) = open_sessions(db, order_id)
+            assert session[2] in ("B", "C")
+            holder = results[session[2]]
+            assert holder.verdict is Verdict.ORDER_OPENED and holder.box is not None
+            take_overs += verdicts.count("order_opened")
+            assert row_counts(db)["audit"] == take_overs  # only take-overs that happened
+    finally:
+        for bench_db in benches.values():
+            bench_db.dispose()
