@@ -11,6 +11,7 @@ from packstation.address import (
     confirm,
     data_source,
     needs_confirmation,
+    preload,
 )
 from packstation.errors import UserError
 
@@ -52,3 +53,10 @@ def test_a_choice_that_was_not_offered_is_refused() -> None:
 def test_the_data_source_names_the_dataset_and_its_edition() -> None:
     assert "china-division 2.7.0" in data_source()
     assert "2023" in data_source()
+
+
+def test_preload_builds_the_tables_and_changes_no_answer() -> None:
+    before = classify("南山区 粤海街道")
+    preload()
+    assert classify("南山区 粤海街道") == before
+    assert before.priority == "shenzhen"
