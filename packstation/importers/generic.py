@@ -63,7 +63,8 @@ DEFAULT_PLATFORM = "generic"
 
 
 def looks_like_orders(headers: set[str]) -> bool:
-    return {"order_no", "sku"} <= headers
+    """`order_no` alone marks the generic file, so a missing column is named, not guessed."""
+    return "order_no" in headers
 
 
 def looks_like_products(headers: set[str]) -> bool:
