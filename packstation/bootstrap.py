@@ -13,7 +13,13 @@ from PIL import Image
 
 from packstation.errors import UserError
 from packstation.services.importing import Classifier
-from packstation.services.printing import PortStatus, PrintError, SendOutcome
+from packstation.services.printing import (
+    JobOutcome,
+    PortStatus,
+    PrintError,
+    PrintWorker,
+    SendOutcome,
+)
 from packstation.storage.database import Database
 from packstation.storage.schema import upgrade
 
@@ -147,6 +153,28 @@ def label_bytes(
         )
     except PrinterError as exc:
         raise PrintError(exc.reason, exc.zh, exc.en) from exc
+
+
+def print_worker(
+    db: Database,
+    *,
+    bench: str | None = None,
+    default_spec: str | None = None,
+    size: str = "100x150",
+    dpi: int = 203,
+    profile: str | None = None,
+    on_job: Callable[[JobOutcome], None] | None = None,
+) -> PrintWorker:
+    """A print worker on real printers, for the CLI and the bench window (run it in a thread)."""
+    return PrintWorker(
+        db,
+        lambda spec: printer_for(spec, dpi=dpi, profile=profile),
+        bench=bench,
+        default_spec=default_spec,
+        size=size,
+        dpi=dpi,
+        on_job=on_job,
+    )
 
 
 def printer_profiles() -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from packstation.bootstrap import label_bytes, printer_for, printer_profiles
+from packstation.bootstrap import label_bytes, print_worker, printer_for, printer_profiles
 from packstation.cli.common import add_db_option, database, print_json
 from packstation.errors import UserError
 from packstation.labels import LABEL_SIZES, PriorityMark, WaybillData, render_waybill
@@ -229,13 +229,13 @@ def _outcome_line(o: JobOutcome) -> str:
 
 def _worker(args: argparse.Namespace, bench: str | None, verbose: bool) -> PrintWorker:
     on_job = (lambda o: print(_outcome_line(o), flush=True)) if verbose else None
-    return PrintWorker(
+    return print_worker(
         database(args),
-        lambda spec: printer_for(spec, dpi=args.dpi, profile=args.profile),
         bench=bench,
         default_spec=args.printer,
         size=args.size,
         dpi=args.dpi,
+        profile=args.profile,
         on_job=on_job,
     )
 
