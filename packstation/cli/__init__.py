@@ -18,6 +18,8 @@ from packstation.errors import UserError
 COMMAND_MODULES = (
     "packstation.cli.pack",
     "packstation.cli.importing",
+    "packstation.cli.export",
+    "packstation.cli.address",
     "packstation.cli.stats",
     "packstation.cli.demo",
     "packstation.cli.db",

@@ -253,3 +253,21 @@ def test_user_mistakes_never_show_a_traceback(argv: list[str], tmp_path: Path) -
     assert "Traceback" not in result.stderr
     assert result.stderr.startswith("packstation: ")
     assert result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["csv", "taobao"])
+def test_export_shipped_lists_packed_orders_with_their_waybill(
+    fmt: str, db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    run_json(capsys, "--db", db_url, "pack", "T1003", "--json", *["--scan=6901234567892"] * 3)
+    run_json(capsys, "--db", db_url, "pack", "T1002", "--json", "--scan", "6930000000028")
+    out = tmp_path / f"shipped-{fmt}.csv"
+    code, printed, err = run(capsys, "--db", db_url, "export-shipped", "--format", fmt,
+                             "--out", str(out))
+    assert code == 0, err
+    text = out.read_bytes().decode("utf-8-sig" if fmt == "csv" else "gb18030")
+    assert "SF1400000000031" in text
+    assert "T1001" not in text  # not packed
+    assert "T1002" not in text  # packed, but has no carrier waybill to upload
+    assert "1" in printed
