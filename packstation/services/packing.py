@@ -13,7 +13,18 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
@@ -242,6 +253,9 @@ class PackingStation:
                     order_no=order.order_no,
                     other_bench=other,
                 )
+            if not _unchanged_since_read(conn, order):  # packed or changed while we waited
+                _discard_session(conn, session_id)
+                return self._open_order(conn, raw, scanned)  # judge it as it is now
         self._open = _load_box(conn, session_id)
         return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
 
@@ -277,7 +291,9 @@ class PackingStation:
             if order is None:
                 return self._log(conn, raw, scanned, Verdict.NOT_FOUND, sku=match.sku)
             session_id = self._insert_session(conn, order.id, order.version)
-            if session_id is not None:
+            if session_id is not None and not _unchanged_since_read(conn, order):
+                _discard_session(conn, session_id)  # another bench packed it meanwhile
+            elif session_id is not None:
                 self._open = _load_box(conn, session_id)
                 result = self._scan_unit(conn, raw, scanned, resolution=resolution)
                 if result.verdict is Verdict.OK:
@@ -567,6 +583,24 @@ def _intercept_reason(status: str, reason: str | None, *, changed: bool) -> str 
     if reason:
         return reason
     return "changed" if changed else None
+
+
+def _unchanged_since_read(conn: Connection, order: _OrderRow) -> bool:
+    """Whether the order is still as read before this bench's session row went in.
+
+    A bench that opens and completes an order in one transaction (a single-item wave)
+    leaves no open session behind, so the unique index cannot stop another bench that read
+    the order before that commit; this re-read, after the insert waited for it, can.
+    """
+    now = conn.execute(
+        select(Order.status, Order.version, Order.intercept_reason).where(Order.id == order.id)
+    ).one()
+    return tuple(now) == (order.status, order.version, order.intercept_reason)
+
+
+def _discard_session(conn: Connection, session_id: int) -> None:
+    """Take back a session inserted in this transaction (nothing refers to it yet)."""
+    conn.execute(delete(PackSession).where(PackSession.id == session_id))
 
 
 def _close_session(conn: Connection, session_id: int, state: str) -> bool:
