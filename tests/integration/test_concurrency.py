@@ -10,19 +10,21 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text, update
 
 from packstation.domain.verdicts import Verdict
 from packstation.services.boxes import ScanResult
 from packstation.services.packing import PackingStation
 from packstation.services.users import add_user
 from packstation.storage.database import Database
-from packstation.storage.tables import Order, PrintJob
+from packstation.storage.tables import Order, PackSession, PrintJob
 from tests.factories import MUG, load, order
 from tests.integration.helpers import LineReader, open_sessions, row_counts, station
 
@@ -234,3 +236,59 @@ def test_two_supervisors_taking_over_one_box_at_once_leave_one_session(
     finally:
         for bench_db in benches.values():
             bench_db.dispose()
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_bench_that_waited_on_an_open_and_complete_in_one_transaction_sees_it_packed(
+        db: Database, db_url: str) -> None:
+    """Deterministic form of the race above: bench B's session insert waits on a wave
+    bench's uncommitted open-and-complete of the same order; after that commits, B must
+    answer already_packed, not open a box for a packed order."""
+    load(db, order("R1", MUG))
+    with db.transaction() as conn:
+        order_id = conn.scalar(select(Order.id).where(Order.order_no == "R1"))
+    wave = Database.from_url(db_url)
+    result: list[ScanResult] = []
+    errors: list[BaseException] = []
+    try:
+        with wave.engine.connect() as conn:
+            trans = conn.begin()  # what a wave bench's one transaction does, held open
+            wave_pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            session_id = conn.scalar(insert(PackSession).values(
+                order_id=order_id, bench="A", state="open", order_version=1,
+                opened_at=datetime.now(UTC)).returning(PackSession.id))
+            conn.execute(update(PackSession).where(PackSession.id == session_id)
+                         .values(state="completed"))
+            conn.execute(update(Order).where(Order.id == order_id).values(status="packed"))
+
+            def open_by_number() -> None:
+                try:
+                    result.append(station(db, "B").scan("R1"))
+                except BaseException as exc:  # reported below, in the test's thread
+                    errors.append(exc)
+
+            bench_b = threading.Thread(target=open_by_number)
+            bench_b.start()
+            deadline = time.monotonic() + WAIT_S
+            while not _blocked_by(db, wave_pid):  # B's insert now waits on the index
+                assert time.monotonic() < deadline, "bench B never reached the insert"
+                assert bench_b.is_alive(), (result, errors)
+                time.sleep(0.01)
+            trans.commit()
+        bench_b.join(WAIT_S)
+    finally:
+        wave.dispose()
+    assert not errors, errors
+    assert [r.verdict for r in result] == [Verdict.ALREADY_PACKED]
+    assert open_sessions(db) == []
+    with db.transaction() as conn:
+        benches = conn.scalars(select(PackSession.bench)).all()
+    assert benches == ["A"]  # B's session was taken back
+
+
+def _blocked_by(db: Database, pid: int) -> bool:
+    with db.transaction() as conn:
+        return bool(conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+            {"pid": pid}))
