@@ -26,6 +26,7 @@ from packstation.address.divisions import (
     load_index,
     merge_all,
 )
+from packstation.address.fastpath import build_prefixes, lookup
 from packstation.address.latin import latin_paths
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
 from packstation.address.text import clean, is_cjk, strip_accents
@@ -116,6 +117,14 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
     text = clean(raw)
     if not text:
         return NOTHING
+    known = lookup(build_prefixes(ix, _parse, _resolve), text)
+    if known is not None:
+        return known  # 浙江省杭州市西湖区…: pre-parsed, the same answer as below
+    return _classify_clean(ix, raw, text)
+
+
+def _classify_clean(ix: DivisionIndex, raw: str, text: str) -> AddressResult:
+    """The general matcher on cleaned text, with its fallbacks (traditional, pinyin)."""
     paths, evidence = _parse(ix, text)
     if not paths:  # 廣東省深圳市南山區: try again in simplified characters
         simplified = text.translate(ix.traditional)

@@ -1,14 +1,17 @@
-"""Town-level (乡镇/街道) hints that settle a same-name district: 南山区 粤海街道 is Shenzhen.
+"""Town-level (乡镇/街道) hints, for two narrow jobs:
 
-Only used when the county-level match is ambiguous. A town decides only if exactly one of
-the candidate districts has it; otherwise the result stays ambiguous. The town table (41k
-rows) is read lazily, the first time it is needed.
+- settle a same-name district: 南山区 粤海街道 is Shenzhen, 普陀区 沈家门街道 is Zhoushan.
+  A town decides only if exactly one candidate district has it;
+- confirm a short city name glued to one of its own towns: 北京大栅栏街道, 上海大场镇.
+
+The town table (41k rows) is read lazily, the first time either job needs it, into a
+compact index (names are shared strings, cities shared tuples).
 """
 
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,13 +25,24 @@ _TOWN_WORDS = ("街道", "镇", "乡", "地区")
 # Before it: a non-ideograph, or the end of a division name (朝阳区望京).
 _DIVISION_ENDS = frozenset("区县市旗")
 
-Town = tuple[str, str | None]  # (full name, short name or None)
+City = tuple[str, str | None]  # (province, city)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class TownIndex:
+    full: dict[DivPath, tuple[str, ...]]  # county-level path → its towns' full names
+    short: dict[DivPath, tuple[str, ...]]  # … and the short names that may stand alone
+    cities: dict[str, tuple[City, ...]]  # any town name (full or short) → its cities
+    lengths: tuple[int, ...]  # the distinct name lengths, longest first
 
 
 @lru_cache(maxsize=4)
-def load_towns(ix: DivisionIndex, folder: Path | None = None) -> dict[DivPath, tuple[Town, ...]]:
-    """County-level path → its towns, from `streets.csv`; empty if the file is missing."""
-    towns: dict[DivPath, list[Town]] = defaultdict(list)
+def load_towns(ix: DivisionIndex, folder: Path | None = None) -> TownIndex:
+    """The town index from `streets.csv`; empty if the file is missing."""
+    full: dict[DivPath, list[str]] = {}
+    short: dict[DivPath, list[str]] = {}
+    cities: dict[str, tuple[City, ...]] = {}
+    shared: dict[City, City] = {}
     try:
         with ((folder or divisions_dir()) / "streets.csv").open(encoding="utf-8") as fh:
             rows = csv.reader(fh)
@@ -36,11 +50,25 @@ def load_towns(ix: DivisionIndex, folder: Path | None = None) -> dict[DivPath, t
             name_at, area_at = header.index("name"), header.index("areaCode")
             for row in rows:
                 path = ix.area_paths.get(row[area_at])
-                if path is not None:
-                    towns[path].append((row[name_at], _short(row[name_at])))
+                if path is None:
+                    continue
+                name, abbr = row[name_at], _short(row[name_at])
+                city = shared.setdefault((path[0], path[1]), (path[0], path[1]))
+                full.setdefault(path, []).append(name)
+                for key in (name, abbr) if abbr else (name,):
+                    known = cities.get(key, ())
+                    if city not in known:
+                        cities[key] = (*known, city)
+                if abbr:
+                    short.setdefault(path, []).append(abbr)
     except (OSError, ValueError, StopIteration):
-        return {}
-    return {path: tuple(names) for path, names in towns.items()}
+        return TownIndex({}, {}, {}, ())
+    return TownIndex(
+        full={p: tuple(v) for p, v in full.items()},
+        short={p: tuple(v) for p, v in short.items()},
+        cities=cities,
+        lengths=tuple(sorted({len(k) for k in cities}, reverse=True)),
+    )
 
 
 def _short(name: str) -> str | None:
@@ -58,13 +86,19 @@ def narrow_by_town(ix: DivisionIndex, text: str,
     towns = load_towns(ix)
     hits: list[tuple[DivPath, str]] = []
     for path in paths:
-        for full, short in towns.get(path, ()):
-            if full in text or (short and _names_town(text, short)):
-                hits.append((path, full))
-                break
+        found = next((n for n in towns.full.get(path, ()) if n in text), None)
+        found = found or next((n for n in towns.short.get(path, ()) if _names_town(text, n)),
+                              None)
+        if found:
+            hits.append((path, found))
     if len(hits) == 1:
-        return [hits[0][0]], hits[0][1]
+        return [hits[0][0]], _full_name(towns, hits[0][0], hits[0][1])
     return paths, None
+
+
+def _full_name(towns: TownIndex, path: DivPath, name: str) -> str:
+    """望京 → 望京街道, for the evidence shown to a person."""
+    return next((n for n in towns.full.get(path, ()) if n.startswith(name)), name)
 
 
 def _names_town(text: str, short: str) -> bool:
@@ -80,24 +114,12 @@ def _names_town(text: str, short: str) -> bool:
     return False
 
 
-@lru_cache(maxsize=4)
-def _towns_by_prefix(ix: DivisionIndex) -> dict[str, tuple[tuple[str, str, str | None], ...]]:
-    """First two characters → (town name, province, city), full and short names."""
-    index: dict[str, list[tuple[str, str, str | None]]] = defaultdict(list)
-    for (province, city, _district), names in load_towns(ix).items():
-        for full, short in names:
-            for name in (full, short):
-                if name and len(name) >= 2:
-                    index[name[:2]].append((name, province, city))
-    return {k: tuple(sorted(set(v), key=lambda t: -len(t[0]))) for k, v in index.items()}
-
-
 def starts_with_town(ix: DivisionIndex, text: str, pos: int, paths: list[DivPath]) -> bool:
     """True if a town of one of the candidate cities starts at `pos` (上海|大场镇)."""
-    candidates = _towns_by_prefix(ix).get(text[pos:pos + 2])
-    if not candidates:
-        return False
-    cities = {(p[0], p[1]) for p in paths}
-    return any(text.startswith(name, pos) and ((province, city) in cities
-                                               or (province, None) in cities)
-               for name, province, city in candidates)
+    towns = load_towns(ix)
+    wanted = {(p[0], p[1]) for p in paths}
+    for length in towns.lengths:
+        found = towns.cities.get(text[pos:pos + length])
+        if found and any(c in wanted or (c[0], None) in wanted for c in found):
+            return True
+    return False

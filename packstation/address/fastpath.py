@@ -1,0 +1,81 @@
+"""A shortcut for the commonest address shape: full names from the start, down to the
+district (浙江省杭州市西湖区…, 北京 北京市 朝阳区…, 杭州市滨江区…).
+
+Every such prefix is pre-parsed once with the general matcher and stored in a table, so
+most addresses of an import are answered with a few dictionary look-ups of their first
+characters instead of several matcher steps. Only prefixes on which the general matcher
+decides the same whatever follows are stored (see `build_prefixes`); a test compares both
+on every stored prefix with many different continuations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from packstation.address.divisions import (
+    PROVINCE_SUFFIXES,
+    DivisionIndex,
+    DivPath,
+    short_name,
+)
+
+Parser = Callable[[DivisionIndex, str], tuple[list[DivPath], list[str]]]
+Resolver = Callable[[list[DivPath], tuple[str, ...]], Any]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Prefixes:
+    """Pre-parsed prefixes (glued and single-spaced, as `clean` leaves them)."""
+
+    results: dict[str, Any]  # prefix → its finished result
+    lengths: dict[str, tuple[int, ...]]  # first two characters → prefix lengths, longest first
+
+
+def prefix_forms(path: DivPath) -> list[list[str]]:
+    """The ways exports write a district's prefix, as lists of names."""
+    province, city, district = path
+    assert city is not None and district is not None
+    short = short_name(province, PROVINCE_SUFFIXES)
+    forms = [[province, city, district], [city, district]]
+    if short:
+        forms.append([short, city, district])
+    return forms
+
+
+def _longer_token_exists(ix: DivisionIndex, name: str) -> bool:
+    """True if some token starts with `name` and goes on (then what follows could matter)."""
+    return any(t.text != name and t.text.startswith(name) for t in ix.tokens.get(name[:2], ()))
+
+
+@lru_cache(maxsize=4)
+def build_prefixes(ix: DivisionIndex, parse: Parser, resolve: Resolver) -> Prefixes:
+    """Pre-parse every district prefix form; keep those `parse` resolves to that district,
+    each with its finished result (`resolve` of the path and the names)."""
+    results: dict[str, Any] = {}
+    paths = {p for toks in ix.tokens.values() for t in toks for p in t.full if p[2] is not None}
+    for path in paths:
+        if _longer_token_exists(ix, path[2] or ""):
+            continue
+        for names in prefix_forms(path):
+            for sep in ("", " "):
+                text = sep.join(names)
+                found, evidence = parse(ix, text)
+                if found == [path] and evidence == names:
+                    results[text] = resolve(found, tuple(names))
+    lengths: dict[str, set[int]] = {}
+    for text in results:
+        lengths.setdefault(text[:2], set()).add(len(text))
+    return Prefixes(results, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
+
+
+def lookup(prefixes: Prefixes, text: str) -> Any:
+    """The stored result for the longest stored prefix of `text`, or None."""
+    results = prefixes.results
+    for length in prefixes.lengths.get(text[:2], ()):
+        found = results.get(text[:length])
+        if found is not None:
+            return found
+    return None
