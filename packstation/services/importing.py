@@ -314,10 +314,23 @@ def _update_order(
         "updated_at": datetime.now(UTC),
     }
     stops_parcel = in_progress or old.status in DONE_STATUSES
-    if reason is not None and stops_parcel and old.intercept_reason is None:
+    intercept = reason is not None and stops_parcel and old.intercept_reason is None
+    if reason is not None and intercept:
         values["intercept_reason"] = reason.value
+    written = conn.execute(
+        update(Order)
+        .where(Order.id == old.id, Order.status == old.status, Order.version == old.version)
+        .values(**values)
+    )
+    if written.rowcount == 0:
+        # A bench packed it (or another import changed it) after we read it: decide again
+        # on what it is now, or a packed order could be made packable again.
+        fresh = _existing(conn, [order.order_no])[order.order_no]
+        in_progress = bool(_started(conn, [fresh.id]))
+        _update_order(conn, order, fresh, in_progress, classify, summary)
+        return
+    if intercept:
         summary.orders_intercepted += 1
-    conn.execute(update(Order).where(Order.id == old.id).values(**values))
     if new_print[32:] != old.fingerprint[32:]:
         conn.execute(delete(OrderLine).where(OrderLine.order_id == old.id))
         _insert_lines(conn, [(old.id, order)], summary)

@@ -329,21 +329,19 @@ class PackingStation:
             order.status, order.intercept_reason, changed=order.version != self._open.version
         )
         if reason is not None:
-            _close_session(conn, box.session_id, "intercepted")
-            self._open = None
-            return self._log(
-                conn,
-                raw,
-                scanned,
-                Verdict.INTERCEPTED,
-                session_id=box.session_id,
-                order_id=box.order_id,
-                order_no=box.order_no,
-                intercept_reason=reason,
-            )
+            return self._intercept(conn, raw, scanned, box, reason)
         resolution = resolution or _resolve(conn, scanned)
         verdict = judge_unit(self._open.required, self._open.packed, resolution)
         match = resolution.match
+        if verdict is Verdict.ORDER_COMPLETE:
+            # Seal the box only on the order as it is now: lock it (PostgreSQL) and look
+            # again, so an import that changed it meanwhile stops the parcel instead.
+            latest = conn.execute(_LOCK_ORDER, {"order_id": box.order_id}).one()
+            reason = _intercept_reason(
+                latest.status, latest.intercept_reason, changed=latest.version != self._open.version
+            )
+            if reason is not None:
+                return self._intercept(conn, raw, scanned, box, reason)
         if not verdict.accepted or match is None:
             return self._log(
                 conn,
@@ -371,6 +369,22 @@ class PackingStation:
             sku=match.sku,
             units=match.units,
             print_job_id=job_id,
+        )
+
+    def _intercept(
+        self, conn: Connection, raw: str, scanned: ScannedCode, box: Box, reason: str
+    ) -> ScanResult:
+        _close_session(conn, box.session_id, "intercepted")
+        self._open = None
+        return self._log(
+            conn,
+            raw,
+            scanned,
+            Verdict.INTERCEPTED,
+            session_id=box.session_id,
+            order_id=box.order_id,
+            order_no=box.order_no,
+            intercept_reason=reason,
         )
 
     def _complete(self, conn: Connection, box: Box) -> int | None:
@@ -473,6 +487,11 @@ _ORDER_OF_SESSION = (
     .where(PackSession.id == bindparam("session_id"))
 )
 _INSERT_SCAN = insert(ScanEvent)
+_LOCK_ORDER = (
+    select(Order.status, Order.version, Order.intercept_reason)
+    .where(Order.id == bindparam("order_id"))
+    .with_for_update()
+)
 _RESOLVE_EXACT = (
     select(Barcode.code, Product.sku, Barcode.units)
     .join(Product, Product.id == Barcode.product_id)

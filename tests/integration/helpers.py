@@ -7,7 +7,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from packstation.domain.codes import CodeRules
 from packstation.services.packing import PackingStation, StationSettings
@@ -95,3 +95,11 @@ class LineReader:
                 lines.append(line.rstrip("\n"))
         self._thread.join(timeout)
         return lines
+
+
+def blocked_by(db: Database, pid: int) -> bool:
+    """PostgreSQL: whether any backend is waiting for a lock held by backend `pid`."""
+    with db.transaction() as conn:
+        return bool(conn.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
+            {"pid": pid}))

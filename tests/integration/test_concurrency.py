@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, insert, select, update
 
 from packstation.domain.verdicts import Verdict
 from packstation.services.boxes import ScanResult
@@ -26,7 +26,13 @@ from packstation.services.users import add_user
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
 from tests.factories import MUG, load, order
-from tests.integration.helpers import LineReader, open_sessions, row_counts, station
+from tests.integration.helpers import (
+    LineReader,
+    blocked_by,
+    open_sessions,
+    row_counts,
+    station,
+)
 
 CHILD = Path(__file__).with_name("race_child.py")
 REPO = Path(__file__).resolve().parents[2]
@@ -271,7 +277,7 @@ def test_a_bench_that_waited_on_an_open_and_complete_in_one_transaction_sees_it_
             bench_b = threading.Thread(target=open_by_number)
             bench_b.start()
             deadline = time.monotonic() + WAIT_S
-            while not _blocked_by(db, wave_pid):  # B's insert now waits on the index
+            while not blocked_by(db, wave_pid):  # B's insert now waits on the index
                 assert time.monotonic() < deadline, "bench B never reached the insert"
                 assert bench_b.is_alive(), (result, errors)
                 time.sleep(0.01)
@@ -286,9 +292,3 @@ def test_a_bench_that_waited_on_an_open_and_complete_in_one_transaction_sees_it_
         benches = conn.scalars(select(PackSession.bench)).all()
     assert benches == ["A"]  # B's session was taken back
 
-
-def _blocked_by(db: Database, pid: int) -> bool:
-    with db.transaction() as conn:
-        return bool(conn.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
-            {"pid": pid}))

@@ -1,0 +1,163 @@
+"""An import and a bench touching one order at the same moment (PostgreSQL, deterministic).
+
+One side runs for real in a thread; the other is held inside an open transaction doing
+exactly the writes the real code does, until the real side is seen waiting on its lock
+(`pg_blocking_pids`). Then it commits and the real side must still get it right: a parcel
+changed after import is stopped, and a packed order is never made packable again.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import Connection, insert, select, update
+
+from packstation.domain.verdicts import Verdict
+from packstation.services.importing import ImportSummary
+from packstation.storage.database import Database
+from packstation.storage.tables import Order, PackSession, PrintJob
+from tests.factories import MUG, load, order
+from tests.integration.helpers import blocked_by, open_sessions, row_counts, station
+
+pytestmark = pytest.mark.parametrize(
+    "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
+
+WAIT_S = 30.0
+MUG_CODE = "6930000000028"
+NEW_ADDRESS = "上海市 浦东新区 世纪大道 100号"
+T = TypeVar("T")
+
+
+@contextmanager
+def held_transaction(db_url: str) -> Iterator[tuple[Connection, int]]:
+    """A connection in an open transaction and its backend pid; committed on exit."""
+    other = Database.from_url(db_url)
+    try:
+        with other.engine.connect() as conn:
+            trans = conn.begin()
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            assert pid is not None
+            yield conn, pid
+            trans.commit()
+    finally:
+        other.dispose()
+
+
+def run_while_held(db: Database, pid: int, action: Callable[[], T]) -> Callable[[], T]:
+    """Start `action` in a thread and wait until it waits on backend `pid`'s locks.
+
+    Returns a function that joins the thread (call it after the holder committed).
+    """
+    outcome: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + WAIT_S
+    while not blocked_by(db, pid):
+        assert thread.is_alive(), ("finished without waiting on the held lock", outcome, errors)
+        assert time.monotonic() < deadline, "never reached the held lock"
+        time.sleep(0.01)
+
+    def finish() -> T:
+        thread.join(WAIT_S)
+        assert not thread.is_alive()
+        assert not errors, errors
+        return outcome[0]
+
+    return finish
+
+
+def order_state(db: Database, order_no: str) -> tuple[str, str | None, str]:
+    with db.transaction() as conn:
+        row = conn.execute(select(Order.status, Order.intercept_reason, Order.address)
+                           .where(Order.order_no == order_no)).one()
+    return row.status, row.intercept_reason, row.address
+
+
+def order_id(db: Database, order_no: str) -> int:
+    with db.transaction() as conn:
+        return conn.scalar(select(Order.id).where(Order.order_no == order_no)) or 0
+
+
+def test_an_import_waiting_on_a_completing_bench_intercepts_the_packed_order(
+        db: Database, db_url: str) -> None:
+    """The import read the order while a bench had it open; the bench completes first."""
+    load(db, order("T1", MUG))
+    bench = station(db, "A")
+    opened = bench.scan("T1")
+    assert opened.box is not None
+    with held_transaction(db_url) as (conn, pid):  # the bench's completing transaction
+        conn.execute(update(PackSession).where(PackSession.id == opened.box.session_id)
+                     .values(state="completed", closed_at=datetime.now(UTC)))
+        conn.execute(update(Order).where(Order.order_no == "T1")
+                     .values(status="packed", packed_at=datetime.now(UTC)))
+        finish = run_while_held(db, pid, lambda: load(db, order("T1", MUG,
+                                                                address=NEW_ADDRESS)))
+    summary: ImportSummary = finish()
+    assert summary.orders_intercepted == 1
+    status, reason, address = order_state(db, "T1")
+    assert (status, reason, address) == ("packed", "address_changed", NEW_ADDRESS)
+    assert station(db, "B").scan("T1").verdict is Verdict.INTERCEPTED
+
+
+def test_an_import_waiting_on_a_wave_bench_never_makes_the_packed_order_packable_again(
+        db: Database, db_url: str) -> None:
+    """A wave bench opens and completes in one transaction: the import saw no open box."""
+    load(db, order("W1", MUG))
+    with held_transaction(db_url) as (conn, pid):
+        session = conn.scalar(insert(PackSession).values(
+            order_id=order_id(db, "W1"), bench="A", state="open", order_version=1,
+            opened_at=datetime.now(UTC)).returning(PackSession.id))
+        conn.execute(update(PackSession).where(PackSession.id == session)
+                     .values(state="completed", closed_at=datetime.now(UTC)))
+        conn.execute(update(Order).where(Order.order_no == "W1")
+                     .values(status="packed", packed_at=datetime.now(UTC)))
+        finish = run_while_held(db, pid, lambda: load(db, order("W1", MUG,
+                                                                address=NEW_ADDRESS)))
+    finish()
+    status, reason, _address = order_state(db, "W1")
+    assert (status, reason) == ("packed", "address_changed")
+    again = station(db, "B", single_item_wave=True).scan(MUG_CODE)
+    assert again.verdict is Verdict.NOT_FOUND  # not a second parcel for W1
+    assert station(db, "C").scan("W1").verdict is Verdict.INTERCEPTED
+
+
+def test_a_completing_scan_waiting_on_an_import_is_intercepted_not_completed(
+        db: Database, db_url: str) -> None:
+    """The import changed the order while the bench's last scan was on its way."""
+    load(db, order("T1", MUG))
+    bench = station(db, "A")
+    bench.scan("T1")
+    with held_transaction(db_url) as (conn, pid):  # the import's transaction
+        conn.execute(update(Order).where(Order.order_no == "T1").values(
+            address=NEW_ADDRESS, version=Order.version + 1, intercept_reason="address_changed",
+            updated_at=datetime.now(UTC)))
+        finish = run_while_held(db, pid, lambda: bench.scan(MUG_CODE))
+    result = finish()
+    assert (result.verdict, result.intercept_reason) == (Verdict.INTERCEPTED, "address_changed")
+    assert row_counts(db)["print_jobs"] == 0
+    assert open_sessions(db) == []
+    status, _reason, _address = order_state(db, "T1")
+    assert status == "paid"  # not packed: the parcel is stopped at the bench
+
+
+def test_without_a_race_the_last_unit_still_completes_with_one_label(db: Database) -> None:
+    load(db, order("T1", MUG))
+    bench = station(db, "A")
+    bench.scan("T1")
+    assert bench.scan(MUG_CODE).verdict is Verdict.ORDER_COMPLETE
+    with db.transaction() as conn:
+        assert conn.scalar(select(PrintJob.id)) is not None
