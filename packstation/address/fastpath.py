@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import Any
 
 from packstation.address.divisions import (
+    CITY_SUFFIXES,
     PROVINCE_SUFFIXES,
     DivisionIndex,
     DivPath,
@@ -35,13 +36,19 @@ class Prefixes:
 
 
 def prefix_forms(path: DivPath) -> list[list[str]]:
-    """The ways exports write a district's prefix, as lists of names."""
+    """The ways addresses write a district's prefix, as lists of names. The last name is
+    always the district's full name, so nothing after the prefix can change the reading."""
     province, city, district = path
     assert city is not None and district is not None
-    short = short_name(province, PROVINCE_SUFFIXES)
+    p_short = short_name(province, PROVINCE_SUFFIXES)
+    c_short = short_name(city, CITY_SUFFIXES) if city != province else None
     forms = [[province, city, district], [city, district]]
-    if short:
-        forms.append([short, city, district])
+    for p in (province, p_short):
+        for c in (city, c_short):
+            if p and c and [p, c, district] not in forms:
+                forms.append([p, c, district])
+    if c_short:
+        forms.append([c_short, district])
     return forms
 
 
