@@ -287,7 +287,7 @@ class PackingStation:
             verdict = Verdict.AMBIGUOUS_CODE if resolution.ambiguous else Verdict.NOT_FOUND
             return self._log(conn, raw, scanned, verdict)
         for _attempt in range(5):  # other benches may grab the same candidates
-            order = _oldest_single_item_order(conn, match.sku)
+            order = _oldest_single_item_order(conn, match.sku, match.units)
             if order is None:
                 return self._log(conn, raw, scanned, Verdict.NOT_FOUND, sku=match.sku)
             session_id = self._insert_session(conn, order.id, order.version)
@@ -558,13 +558,15 @@ def _find_order(conn: Connection, scanned: ScannedCode) -> _OrderRow | None:
     return None
 
 
-def _oldest_single_item_order(conn: Connection, sku: str) -> _OrderRow | None:
+def _oldest_single_item_order(conn: Connection, sku: str, units: int) -> _OrderRow | None:
+    """The oldest packable order of just `sku` that a scan of `units` units fits."""
     other_line = aliased(OrderLine)
     row = conn.execute(
         select(Order.id, Order.order_no, Order.status, Order.version, Order.intercept_reason)
         .join(OrderLine, OrderLine.order_id == Order.id)
         .where(
             OrderLine.sku == sku,
+            OrderLine.quantity >= units,
             Order.status == OrderStatus.PAID.value,
             Order.intercept_reason.is_(None),
             ~exists().where(and_(other_line.order_id == Order.id, other_line.id != OrderLine.id)),

@@ -407,6 +407,16 @@ def test_single_item_wave_opens_the_oldest_packable_single_product_order(db: Dat
     assert order_row(db, "W0-CANCELLED")[0] == OrderStatus.CANCELLED
 
 
+def test_single_item_wave_opens_an_order_the_scanned_pack_fits(db: Database) -> None:
+    load(db, order("W1", replace(PENS, quantity=1)))
+    load(db, order("W2", replace(PENS, quantity=6)))
+    wave = station(db, single_item_wave=True)
+    result = wave.scan("PEN-BOX-6")  # a box of six pens: W1 wants one, W2 wants six
+    assert (result.verdict, result.order_no, result.units) == (Verdict.ORDER_COMPLETE, "W2", 6)
+    assert open_sessions(db) == []  # W1 was not opened and left behind
+    assert wave.scan("6940000000010").order_no == "W1"
+
+
 def test_single_item_wave_skips_an_order_open_at_another_bench(db: Database) -> None:
     load(db, order("W1", MUG), order("W2", MUG))
     station(db, "A").scan("W1")
