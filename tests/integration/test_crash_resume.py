@@ -218,10 +218,14 @@ def test_a_unit_whose_commit_fails_is_neither_acknowledged_nor_stored_nor_counte
     bench = station(db)
     bench.scan("T1001")
     bench.scan("6920000000012")
-    before = row_counts(db)
-    with CommitFails(db), pytest.raises(OSError, match="disk full"):
-        bench.scan("6920000000012")
-    assert row_counts(db) == before
+    observer = Database.from_url(db_url)  # another connection pool: what others can see
+    try:
+        before = row_counts(observer)
+        with CommitFails(db), pytest.raises(OSError, match="disk full"):
+            bench.scan("6920000000012")
+        assert row_counts(observer) == before
+    finally:
+        observer.dispose()
     assert bench.box is not None and bench.box.units_packed == 1  # as the database says
     # The packer rescans the sock that got no answer: it is the second sock, not one too many.
     assert bench.scan("6920000000012").verdict is Verdict.OK
