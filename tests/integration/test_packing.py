@@ -463,6 +463,7 @@ def test_a_taken_over_box_continues_with_the_units_already_scanned(people: Datab
     refused = old.scan(SOCKS_CODE)  # the old bench does not know yet
     assert (refused.verdict, refused.other_bench) == (Verdict.IN_PROGRESS_ELSEWHERE, "B")
     assert old.box is None
+    assert station(db, "A").resume() is None  # a restarted bench A has nothing to resume
     assert new.scan(TEE_CODE).verdict is Verdict.OVER_QUANTITY  # A's tee is in the box
     done = new.scan(SOCKS_CODE)
     assert done.verdict is Verdict.ORDER_COMPLETE and done.print_job_id is not None
