@@ -654,11 +654,10 @@ def _load_box(conn: Connection, session_id: int) -> _OpenBox:
     for sku, title, quantity in lines:
         required[sku] = required.get(sku, 0) + quantity
         titles.setdefault(sku, title)
-    packed = dict(
-        conn.execute(_PACKED_IN_SESSIONS, {"sessions": _session_chain(conn, session_id)})
-        .tuples()
-        .all()
-    )
+    chain = _session_chain(conn, session_id)
+    packed = {
+        sku: units for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain}).all()
+    }
     box = Box(
         session_id=session_id,
         order_id=order.id,
