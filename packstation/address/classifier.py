@@ -160,6 +160,11 @@ def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
     if len(paths) == 1:
         prov, city, district = paths[0]
         return AddressResult(prov, city, district, _DEFAULT_KEYS.get(city), False, (), evidence)
+    first = paths[0]
+    if all(p[0] == first[0] and p[1] == first[1] for p in paths):  # one city, some districts
+        district = first[2] if all(p[2] == first[2] for p in paths) else None
+        return AddressResult(first[0], first[1], district, _DEFAULT_KEYS.get(first[1] or ""),
+                             evidence=evidence)
     # A coarser reading wins over a finer one it contains (吉林 = the province, not 吉林市).
     kept = [p for p in paths if not any(q != p and _contains(q, p) for q in paths)]
     pairs = list(dict.fromkeys((p[0], p[1]) for p in kept))
@@ -177,7 +182,8 @@ def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
 
 def _contains(outer: DivPath, inner: DivPath) -> bool:
     """True if `outer` is `inner` with some deeper levels unknown."""
-    return all(o is None or o == i for o, i in zip(outer, inner, strict=True))
+    return (outer[0] == inner[0] and (outer[1] is None or outer[1] == inner[1])
+            and (outer[2] is None or outer[2] == inner[2]))
 
 
 def _parse(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str]]:

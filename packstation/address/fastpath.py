@@ -17,6 +17,7 @@ from typing import Any
 
 from packstation.address.divisions import (
     CITY_SUFFIXES,
+    DISTRICT_SUFFIXES,
     PROVINCE_SUFFIXES,
     DivisionIndex,
     DivPath,
@@ -32,23 +33,31 @@ class Prefixes:
     """Pre-parsed prefixes (glued and single-spaced, as `clean` leaves them)."""
 
     results: dict[str, Any]  # prefix → its finished result
-    lengths: dict[str, tuple[int, ...]]  # first two characters → prefix lengths, longest first
+    lengths: dict[str, tuple[int, ...]]  # first three characters → prefix lengths, longest first
 
 
-def prefix_forms(path: DivPath) -> list[list[str]]:
-    """The ways addresses write a district's prefix, as lists of names. The last name is
-    always the district's full name, so nothing after the prefix can change the reading."""
+def prefix_forms(path: DivPath) -> list[tuple[list[str], bool]]:
+    """The ways addresses write a district's prefix: (names, closed). An open prefix ends
+    with the district's full name; a closed one (a short district name, or a district
+    alone) is stored with the space after it. Either way nothing after the prefix can
+    change the reading."""
     province, city, district = path
     assert city is not None and district is not None
     p_short = short_name(province, PROVINCE_SUFFIXES)
     c_short = short_name(city, CITY_SUFFIXES) if city != province else None
-    forms = [[province, city, district], [city, district]]
+    d_short = short_name(district, DISTRICT_SUFFIXES)
+    forms: list[tuple[list[str], bool]] = [([province, city, district], False),
+                                           ([city, district], False), ([district], True)]
     for p in (province, p_short):
         for c in (city, c_short):
-            if p and c and [p, c, district] not in forms:
-                forms.append([p, c, district])
+            if p and c and ([p, c, district], False) not in forms:
+                forms.append(([p, c, district], False))
     if c_short:
-        forms.append([c_short, district])
+        forms.append(([c_short, district], False))
+    if d_short:
+        forms += [([c, d_short], True) for c in (city, c_short) if c]
+        if p_short and c_short:
+            forms.append(([p_short, c_short, d_short], True))
     return forms
 
 
@@ -64,24 +73,25 @@ def build_prefixes(ix: DivisionIndex, parse: Parser, resolve: Resolver) -> Prefi
     results: dict[str, Any] = {}
     paths = {p for toks in ix.tokens.values() for t in toks for p in t.full if p[2] is not None}
     for path in paths:
-        if _longer_token_exists(ix, path[2] or ""):
-            continue
-        for names in prefix_forms(path):
-            for sep in ("", " "):
-                text = sep.join(names)
+        open_ok = not _longer_token_exists(ix, path[2] or "")
+        for names, closed in prefix_forms(path):
+            if not (closed or open_ok):
+                continue
+            for sep in ("", " ") if len(names) > 1 else ("",):
+                text = sep.join(names) + (" " if closed else "")
                 found, evidence = parse(ix, text)
                 if found == [path] and evidence == names:
                     results[text] = resolve(found, tuple(names))
     lengths: dict[str, set[int]] = {}
     for text in results:
-        lengths.setdefault(text[:2], set()).add(len(text))
+        lengths.setdefault(text[:3], set()).add(len(text))  # every prefix has ≥ 3
     return Prefixes(results, {k: tuple(sorted(v, reverse=True)) for k, v in lengths.items()})
 
 
 def lookup(prefixes: Prefixes, text: str) -> Any:
     """The stored result for the longest stored prefix of `text`, or None."""
     results = prefixes.results
-    for length in prefixes.lengths.get(text[:2], ()):
+    for length in prefixes.lengths.get(text[:3], ()):
         found = results.get(text[:length])
         if found is not None:
             return found
