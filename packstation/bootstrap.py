@@ -32,10 +32,17 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     return db
 
 
-def classifier() -> Classifier:
+def classifier(db: Database | None = None) -> Classifier:
+    """Address classification against the priority rules in force in `db`."""
     from packstation.address import classify
+    from packstation.services.destinations import load_rules
 
-    return classify
+    if db is None:
+        return classify
+    rules = load_rules(db)
+    return lambda address, province, city, district: classify(
+        address, province, city, district, rules=rules
+    )
 
 
 # --- printers: the one place the core meets packstation.printers ---

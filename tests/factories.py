@@ -43,4 +43,4 @@ def order(
 def load(db: Database, *orders: ImportedOrder) -> ImportSummary:
     from packstation.bootstrap import classifier
 
-    return import_parsed(db, ParsedFile(format="csv", orders=list(orders)), classifier())
+    return import_parsed(db, ParsedFile(format="csv", orders=list(orders)), classifier(db))

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "packstation.cli.importing",
     "packstation.cli.export",
     "packstation.cli.address",
+    "packstation.cli.rules",
     "packstation.cli.stats",
     "packstation.cli.demo",
     "packstation.cli.db",

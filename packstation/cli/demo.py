@@ -34,7 +34,7 @@ def demo_url() -> str:
 def _demo(args: argparse.Namespace) -> int:
     url = args.db or demo_url()
     db = open_database(url)
-    summary = seed_demo(db, classifier(), orders=max(1, args.orders))
+    summary = seed_demo(db, classifier(db), orders=max(1, args.orders))
     print(f"演示数据库 / demo database: {url}")
     print(
         f"新建订单 / orders created: {summary.orders_created}, "

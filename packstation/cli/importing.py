@@ -48,7 +48,7 @@ def _import(args: argparse.Namespace) -> int:
         summary = import_files(
             db,
             args.files,
-            classifier(),
+            classifier(db),
             format=args.format,
             dry_run=args.dry_run,
             progress=progress,

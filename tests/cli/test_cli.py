@@ -271,3 +271,25 @@ def test_export_shipped_lists_packed_orders_with_their_waybill(
     assert "T1001" not in text  # not packed
     assert "T1002" not in text  # packed, but has no carrier waybill to upload
     assert "1" in printed
+
+
+def test_priority_rules_round_trip_through_the_cli(
+    db_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    code, shown, err = run(capsys, "--db", db_url, "priority-rules", "show")
+    assert code == 0, err
+    doc = json.loads(shown)
+    doc["rules"] = [r for r in doc["rules"] if r["key"] != "beijing"]
+    path = tmp_path / "rules.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    run(capsys, "--db", db_url, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")
+    code, _out, err = run(capsys, "--db", db_url, "priority-rules", "set", str(path),
+                          "--supervisor", "boss", "--pin", "9999")
+    assert code == 1 and "PIN" in err
+    code, out, err = run(capsys, "--db", db_url, "priority-rules", "set", str(path),
+                         "--supervisor", "boss", "--pin", "2468")
+    assert code == 0, err
+    assert "1" in out  # T1003 (北京) lost its mark
+    code, shown, _err = run(capsys, "--db", db_url, "priority-rules", "show")
+    assert "beijing" not in shown
