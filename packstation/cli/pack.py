@@ -45,6 +45,11 @@ def register(subparsers: Any) -> None:
         metavar="SPEC",
         help="printer for the waybill (mock, tcp:HOST:PORT, usb:VID:PID, …)",
     )
+    parser.add_argument(
+        "--pre-printed",
+        action="store_true",
+        help="the waybill was printed before picking: completing the box prints nothing",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON document on stdout")
     add_db_option(parser)
     parser.set_defaults(func=_pack)
@@ -53,7 +58,13 @@ def register(subparsers: Any) -> None:
 def _pack(args: argparse.Namespace) -> int:
     db = database(args)
     station = PackingStation(
-        db, StationSettings(bench=args.bench, packer=args.packer, printer_spec=args.printer)
+        db,
+        StationSettings(
+            bench=args.bench,
+            packer=args.packer,
+            printer_spec=args.printer,
+            print_on_completion=not args.pre_printed,
+        ),
     )
     resumed = station.resume()
     if resumed is not None:

@@ -263,8 +263,9 @@ def test_export_shipped_lists_packed_orders_with_their_waybill(
     run_json(capsys, "--db", db_url, "pack", "T1003", "--json", *["--scan=6901234567892"] * 3)
     run_json(capsys, "--db", db_url, "pack", "T1002", "--json", "--scan", "6930000000028")
     out = tmp_path / f"shipped-{fmt}.csv"
-    code, printed, err = run(capsys, "--db", db_url, "export-shipped", "--format", fmt,
-                             "--out", str(out))
+    code, printed, err = run(
+        capsys, "--db", db_url, "export-shipped", "--format", fmt, "--out", str(out)
+    )
     assert code == 0, err
     text = out.read_bytes().decode("utf-8-sig" if fmt == "csv" else "gb18030")
     assert "SF1400000000031" in text
@@ -284,12 +285,53 @@ def test_priority_rules_round_trip_through_the_cli(
     path = tmp_path / "rules.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     run(capsys, "--db", db_url, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")
-    code, _out, err = run(capsys, "--db", db_url, "priority-rules", "set", str(path),
-                          "--supervisor", "boss", "--pin", "9999")
+    code, _out, err = run(
+        capsys,
+        "--db",
+        db_url,
+        "priority-rules",
+        "set",
+        str(path),
+        "--supervisor",
+        "boss",
+        "--pin",
+        "9999",
+    )
     assert code == 1 and "PIN" in err
-    code, out, err = run(capsys, "--db", db_url, "priority-rules", "set", str(path),
-                         "--supervisor", "boss", "--pin", "2468")
+    code, out, err = run(
+        capsys,
+        "--db",
+        db_url,
+        "priority-rules",
+        "set",
+        str(path),
+        "--supervisor",
+        "boss",
+        "--pin",
+        "2468",
+    )
     assert code == 0, err
     assert "1" in out  # T1003 (北京) lost its mark
     code, shown, _err = run(capsys, "--db", db_url, "priority-rules", "show")
     assert "beijing" not in shown
+
+
+def test_pre_printed_waybill_opens_the_order_and_completion_prints_nothing(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    doc = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "SF1400000000031",
+        "--pre-printed",
+        "--json",
+        *["--scan=6901234567892"] * 3,
+    )
+    assert doc["order_no"] == "T1003"
+    assert doc["state"] == "completed"
+    assert doc["print_job"] is None
+    stats = run_json(capsys, "--db", db_url, "stats", "--json")
+    assert stats["print_jobs_pending"] == 0 and stats["orders_packed"] == 1
