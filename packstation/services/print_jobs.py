@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, bindparam, select, update
 
 from packstation.domain.orders import OrderStatus
+from packstation.errors import UserError
+from packstation.storage.conflicts import insert_unless_exists
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
 
@@ -28,62 +29,94 @@ def completion_key(session_id: int) -> str:
     return f"session:{session_id}:completion"
 
 
+_INSERT_JOB = insert_unless_exists(PrintJob, [PrintJob.idempotency_key], PrintJob.id)
+_JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
+_CLOSE_OPEN_SESSION = (
+    update(PackSession)
+    .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
+    .values(state="completed", closed_at=bindparam("now"))
+)
+_MARK_PACKED = (
+    update(Order)
+    .where(Order.id == bindparam("order_id"))
+    .values(status=OrderStatus.PACKED.value, packed_at=bindparam("now"))
+)
+
+
 def queue_completion_job(
     conn: Connection, session_id: int, order_id: int, bench: str, printer_spec: str | None
 ) -> int:
     """The completion job of a session: created once, returned again on every retry."""
     key = completion_key(session_id)
-    existing = conn.scalar(select(PrintJob.id).where(PrintJob.idempotency_key == key))
-    if existing is not None:
-        return existing
     now = datetime.now(UTC)
-    try:
-        with conn.begin_nested():
-            return conn.scalar(
-                insert(PrintJob)
-                .values(
-                    idempotency_key=key,
-                    order_id=order_id,
-                    session_id=session_id,
-                    bench=bench,
-                    printer_spec=printer_spec,
-                    reason="completion",
-                    state=JobState.PENDING.value,
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(PrintJob.id)
-            )
-    except IntegrityError:  # a concurrent retry inserted it first
-        return conn.scalar(select(PrintJob.id).where(PrintJob.idempotency_key == key))
+    job_id = conn.scalar(
+        _INSERT_JOB[conn.dialect.name],
+        {
+            "idempotency_key": key,
+            "order_id": order_id,
+            "session_id": session_id,
+            "bench": bench,
+            "printer_spec": printer_spec,
+            "reason": "completion",
+            "state": JobState.PENDING.value,
+            "attempts": 0,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    if job_id is None:  # queued before: a retried completion
+        job_id = conn.scalar(_JOB_BY_KEY, {"key": key})
+    return job_id
+
+
+def seal_session(
+    conn: Connection,
+    session_id: int,
+    order_id: int,
+    bench: str,
+    *,
+    print_label: bool,
+    printer_spec: str | None = None,
+) -> int | None:
+    """Complete an open session: session closed, order packed, label queued (or not, for
+    pre-printed waybills). The caller knows the session is open in this transaction."""
+    now = datetime.now(UTC)
+    conn.execute(_CLOSE_OPEN_SESSION, {"session_id": session_id, "now": now})
+    conn.execute(_MARK_PACKED, {"order_id": order_id, "now": now})
+    if not print_label:
+        return None
+    return queue_completion_job(conn, session_id, order_id, bench, printer_spec)
 
 
 def finish_session(
     conn: Connection, session_id: int, *, print_label: bool, printer_spec: str | None = None
 ) -> int | None:
-    """Close a session as completed, mark its order packed, queue its label. Idempotent."""
+    """Complete a session, or answer again for one completed before. Idempotent."""
     session = conn.execute(
         select(PackSession.order_id, PackSession.bench, PackSession.state).where(
             PackSession.id == session_id
         )
     ).one()
-    now = datetime.now(UTC)
     if session.state == "open":
-        conn.execute(
-            update(PackSession)
-            .where(PackSession.id == session_id, PackSession.state == "open")
-            .values(state="completed", closed_at=now)
+        return seal_session(
+            conn,
+            session_id,
+            session.order_id,
+            session.bench,
+            print_label=print_label,
+            printer_spec=printer_spec,
         )
-        conn.execute(
-            update(Order)
-            .where(Order.id == session.order_id)
-            .values(status=OrderStatus.PACKED.value, packed_at=now)
+    if session.state != "completed":
+        raise UserError(
+            f"打包记录 {session_id} 已{_STATE_ZH.get(session.state, session.state)}，不能完成",
+            f"session {session_id} is {session.state}, it cannot be completed",
         )
-    elif session.state != "completed":
-        raise ValueError(f"session {session_id} is {session.state}, not open or completed")
     if not print_label:
         return None
     return queue_completion_job(conn, session_id, session.order_id, session.bench, printer_spec)
+
+
+_STATE_ZH = {"cancelled": "取消", "taken_over": "被接管", "intercepted": "被拦截"}
 
 
 def complete_session(

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules, city_key
 from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
+from packstation.domain.shipments import internal_shipment_id
 from packstation.errors import UserError
 from packstation.labels import PRIORITY_MARKS, PriorityMark, WaybillData
 from packstation.labels.model import LabelDataError
@@ -33,7 +34,6 @@ from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, OrderLine, PrintJob, Setting
 
-INTERNAL_PREFIX = "PS"
 SENDER_SETTING = "waybill.sender"
 ITEM_SUMMARY_MAX = 120
 
@@ -49,11 +49,6 @@ class Sender:
     name: str = "PackStation 发货仓"
     phone: str = ""
     address: str = ""
-
-
-def internal_shipment_id(order_id: int) -> str:
-    """The app-issued shipment id of an order without a carrier waybill number."""
-    return f"{INTERNAL_PREFIX}{order_id:010d}"
 
 
 def load_sender(conn: Connection) -> Sender:

@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from packstation.domain.codes import CodeRules
 from packstation.domain.orders import OrderStatus
+from packstation.domain.shipments import internal_shipment_id
 from packstation.domain.verdicts import Verdict
+from packstation.errors import UserError
 from packstation.importers.records import BarcodeSpec, ImportedLine, ImportedOrder
 from packstation.services.packing import PackingStation
 from packstation.services.print_jobs import complete_session
@@ -557,7 +559,7 @@ def test_completing_a_cancelled_session_is_refused(db: Database) -> None:
     opened = bench.scan("T1001")
     bench.cancel_box()
     assert opened.box is not None
-    with pytest.raises(ValueError, match="cancelled"):
+    with pytest.raises(UserError, match="cancelled"):
         complete_session(db, opened.box.session_id)
     assert count(db, PrintJob) == 0
 
@@ -712,3 +714,16 @@ def test_random_scan_sequences_keep_the_box_the_log_and_the_outbox_in_step(
         assert station(fresh, f"bench-{n}").resume() == bench.box
     finally:
         fresh.dispose()
+
+
+def test_the_internal_shipment_id_on_a_label_opens_its_order(db: Database) -> None:
+    load(db, order("T1001", MUG))  # no carrier waybill number: the label carries PS…
+    with db.session() as session:
+        order_id = session.scalar(select(Order.id).where(Order.order_no == "T1001"))
+    assert order_id is not None
+    bench = station(db)
+    opened = bench.scan(internal_shipment_id(order_id).lower())  # Caps Lock flipped, too
+    assert opened.verdict is Verdict.ORDER_OPENED and opened.order_no == "T1001"
+    assert bench.scan("PS9999999999").verdict is Verdict.UNKNOWN_CODE  # inside the box
+    bench.cancel_box()
+    assert station(db, bench="B9").scan("PS9999999999").verdict is Verdict.NOT_FOUND

@@ -1,0 +1,343 @@
+"""The SQL behind a bench's scans, kept to a few round trips per scan.
+
+Statements are built once, with bound parameters: building a Core statement and its
+cache key on every call cost more CPU than running it on SQLite, and every scan waits
+for it (benchmarks/bench_scan.py). Functions take the caller's connection, so a scan's
+reads and writes share one transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.orm import aliased
+
+from packstation.domain.codes import ScannedCode, case_folded
+from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
+from packstation.domain.scanning import CodeMatch, Resolution
+from packstation.domain.shipments import order_id_from_shipment_id
+from packstation.services.boxes import Box, LineProgress
+from packstation.storage.conflicts import insert_unless_exists
+from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product, ScanEvent
+
+_OPEN = PackSession.state == "open"
+_ORDER_COLUMNS = (
+    Order.id,
+    Order.order_no,
+    Order.status,
+    Order.version,
+    Order.intercept_reason,
+    Order.platform,
+    Order.recipient,
+    Order.address,
+    Order.province,
+    Order.city,
+    Order.district,
+    Order.priority,
+    Order.address_ambiguous,
+    Order.carrier,
+    Order.waybill_no,
+)
+_CODE = bindparam("code")
+# The order a code names, with the bench holding it open (if any), in one round trip.
+_FIND_ORDER = (
+    select(
+        *_ORDER_COLUMNS, PackSession.id.label("open_session"), PackSession.bench.label("open_bench")
+    )
+    .outerjoin(PackSession, and_(PackSession.order_id == Order.id, _OPEN))
+    .where(
+        or_(Order.order_no == _CODE, Order.platform_order_no == _CODE, Order.waybill_no == _CODE)
+    )
+    .order_by((Order.order_no == _CODE).desc(), Order.id)
+    .limit(1)
+)
+_ORDER_BY_ID = (
+    select(
+        *_ORDER_COLUMNS, PackSession.id.label("open_session"), PackSession.bench.label("open_bench")
+    )
+    .outerjoin(PackSession, and_(PackSession.order_id == Order.id, _OPEN))
+    .where(Order.id == bindparam("order_id"))
+)
+# The conflict target is the partial unique index: its predicate must be written as in it.
+_INSERT_SESSION = insert_unless_exists(
+    PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
+)
+_OPEN_BENCH_OF_ORDER = select(PackSession.bench).where(
+    PackSession.order_id == bindparam("order_id"), _OPEN
+)
+_OPEN_SESSION_OF_ORDER = select(PackSession.id, PackSession.bench).where(
+    PackSession.order_id == bindparam("order_id"), _OPEN
+)
+_ORDER_STATE = select(Order.status, Order.version, Order.intercept_reason).where(
+    Order.id == bindparam("order_id")
+)
+_ORDER_STATE_LOCKED = _ORDER_STATE.with_for_update()
+_SESSION_STATE = select(PackSession.state).where(PackSession.id == bindparam("session_id"))
+_INSERT_SCAN = insert(ScanEvent)
+_RESOLVE_EXACT = (
+    select(Barcode.code, Product.sku, Barcode.units)
+    .join(Product, Product.id == Barcode.product_id)
+    .where(Barcode.code.in_(bindparam("keys", expanding=True)))
+)
+_RESOLVE_FOLDED = (
+    select(Product.sku, Barcode.units)
+    .join(Product, Product.id == Barcode.product_id)
+    .where(Barcode.code_folded == bindparam("folded"))
+)
+_SESSION = select(
+    PackSession.order_id, PackSession.order_version, PackSession.taken_over_from
+).where(PackSession.id == bindparam("session_id"))
+_BENCH_SESSION = (
+    select(PackSession.id)
+    .where(PackSession.bench == bindparam("bench"), _OPEN)
+    .order_by(PackSession.id.desc())
+    .limit(1)
+)
+_LINES = (
+    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
+    .where(OrderLine.order_id == bindparam("order_id"))
+    .order_by(OrderLine.id)
+)
+_PACKED_IN_SESSIONS = (
+    select(ScanEvent.sku, func.sum(ScanEvent.units))
+    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
+    .group_by(ScanEvent.sku)
+)
+_CLOSE_SESSION = (
+    update(PackSession)
+    .where(PackSession.id == bindparam("session_id"), _OPEN)
+    .values(state=bindparam("state"), closed_at=bindparam("now"))
+)
+
+
+@dataclass(slots=True)
+class OpenBox:
+    """The box open at a bench: what the order needs and what is in it (committed)."""
+
+    box: Box
+    version: int
+    required: dict[str, int]
+    packed: dict[str, int]
+
+    def count(self, match: CodeMatch) -> None:
+        self.packed[match.sku] = self.packed.get(match.sku, 0) + match.units
+        self.box = _with_packed(self.box, self.packed)
+
+
+def find_order(conn: Connection, scanned: ScannedCode) -> Row[Any] | None:
+    """The order a code names: order number, platform order number, waybill number, or
+    the internal shipment id printed on labels of orders without a carrier number.
+
+    A number scanned with Caps Lock on arrives with every letter's case swapped; that
+    reading is tried second, so an exact match always wins.
+    """
+    if not scanned.usable:
+        return None
+    for code in dict.fromkeys((scanned.code, scanned.code.swapcase())):
+        row = conn.execute(_FIND_ORDER, {"code": code}).first()
+        if row:
+            return row
+    internal = order_id_from_shipment_id(scanned.code.upper())
+    if internal is not None:
+        return conn.execute(_ORDER_BY_ID, {"order_id": internal}).first()
+    return None
+
+
+def order_by_id(conn: Connection, order_id: int) -> Row[Any] | None:
+    return conn.execute(_ORDER_BY_ID, {"order_id": order_id}).first()
+
+
+def oldest_single_item_order(conn: Connection, sku: str, units: int) -> Row[Any] | None:
+    """The oldest packable order of just `sku` that a scan of `units` units fits."""
+    other_line = aliased(OrderLine)
+    order_id = conn.scalar(
+        select(Order.id)
+        .join(OrderLine, OrderLine.order_id == Order.id)
+        .where(
+            OrderLine.sku == sku,
+            OrderLine.quantity >= units,
+            Order.status == OrderStatus.PAID.value,
+            Order.intercept_reason.is_(None),
+            ~exists().where(and_(other_line.order_id == Order.id, other_line.id != OrderLine.id)),
+            ~exists().where(and_(PackSession.order_id == Order.id, _OPEN)),
+        )
+        .order_by(Order.imported_at, Order.id)
+        .limit(1)
+    )
+    return None if order_id is None else order_by_id(conn, order_id)
+
+
+def open_bench_of(conn: Connection, order_id: int) -> str | None:
+    return conn.scalar(_OPEN_BENCH_OF_ORDER, {"order_id": order_id})
+
+
+def open_session_of(conn: Connection, order_id: int) -> Row[Any] | None:
+    return conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order_id}).first()
+
+
+def bench_session(conn: Connection, bench: str) -> int | None:
+    return conn.scalar(_BENCH_SESSION, {"bench": bench})
+
+
+def insert_session(
+    conn: Connection,
+    order_id: int,
+    version: int,
+    bench: str,
+    packer: str,
+    taken_over_from: int | None = None,
+) -> int | None:
+    """A new open session, or None when the database says one is open already."""
+    return conn.scalar(
+        _INSERT_SESSION[conn.dialect.name],
+        {
+            "order_id": order_id,
+            "bench": bench,
+            "packer": packer,
+            "state": "open",
+            "order_version": version,
+            "taken_over_from": taken_over_from,
+            "opened_at": datetime.now(UTC),
+        },
+    )
+
+
+def unchanged_since_read(conn: Connection, order: Row[Any]) -> bool:
+    """Whether the order is still as read before this bench's session row went in.
+
+    A bench that opens and completes an order in one transaction (a single-item wave)
+    leaves no open session behind, so the unique index cannot stop another bench that read
+    the order before that commit; this re-read, after the insert waited for it, can.
+    """
+    now = conn.execute(_ORDER_STATE, {"order_id": order.id}).one()
+    return tuple(now) == (order.status, order.version, order.intercept_reason)
+
+
+def discard_session(conn: Connection, session_id: int) -> None:
+    """Take back a session inserted in this transaction (nothing refers to it yet)."""
+    conn.execute(delete(PackSession).where(PackSession.id == session_id))
+
+
+def close_session(conn: Connection, session_id: int, state: str) -> bool:
+    """Close a session that is still open; False when it was closed (or moved) already."""
+    closed = conn.execute(
+        _CLOSE_SESSION, {"session_id": session_id, "state": state, "now": datetime.now(UTC)}
+    )
+    return closed.rowcount == 1
+
+
+def session_state(conn: Connection, session_id: int) -> str:
+    return conn.execute(_SESSION_STATE, {"session_id": session_id}).scalar_one()
+
+
+def order_stop_reason(
+    conn: Connection, order_id: int, version: int, *, lock: bool = False
+) -> str | None:
+    """Why this order's parcel must stop now (None: carry on). `lock` holds the order row
+    (PostgreSQL) so nothing changes it before the box is sealed."""
+    state = conn.execute(
+        _ORDER_STATE_LOCKED if lock else _ORDER_STATE, {"order_id": order_id}
+    ).one()
+    return stop_reason(state.status, state.intercept_reason, changed=state.version != version)
+
+
+def stop_reason(status: str, reason: str | None, *, changed: bool = False) -> str | None:
+    if status in STOPPED_STATUSES:
+        return status
+    if reason:
+        return reason
+    return "changed" if changed else None
+
+
+def resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
+    """Products a code stands for: exact keys first, then a Caps-Lock-flipped match."""
+    if not scanned.usable:
+        return Resolution(())
+    rows = conn.execute(_RESOLVE_EXACT, {"keys": list(scanned.keys)}).all()
+    for key in scanned.keys:
+        matches = {CodeMatch(sku, units) for code, sku, units in rows if code == key}
+        if matches:
+            return Resolution(_sorted(matches))
+    folded = conn.execute(_RESOLVE_FOLDED, {"folded": case_folded(scanned.code)}).all()
+    return Resolution(_sorted({CodeMatch(sku, units) for sku, units in folded}))
+
+
+def _sorted(matches: set[CodeMatch]) -> tuple[CodeMatch, ...]:
+    return tuple(sorted(matches, key=lambda m: (m.sku, m.units)))
+
+
+def log_scan(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(_INSERT_SCAN, values)
+
+
+def load_box(
+    conn: Connection, session_id: int, order: Row[Any] | None = None, version: int | None = None
+) -> OpenBox:
+    """The box of a session with exactly its committed units (and those of the sessions it
+    took over). A session created in this transaction passes its order row and version:
+    it holds no units yet, so nothing else needs reading."""
+    fresh = order is not None and version is not None
+    if not fresh:
+        session = conn.execute(_SESSION, {"session_id": session_id}).one()
+        order = order_by_id(conn, session.order_id)
+        version = session.order_version
+    assert order is not None and version is not None
+    required: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for sku, title, quantity in conn.execute(_LINES, {"order_id": order.id}):
+        required[sku] = required.get(sku, 0) + quantity
+        titles.setdefault(sku, title)
+    packed: dict[str, int] = {}
+    if not fresh:
+        chain = _session_chain(conn, session_id, session.taken_over_from)
+        packed = {
+            sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
+        }
+    box = Box(
+        session_id=session_id,
+        order_id=order.id,
+        order_no=order.order_no,
+        platform=order.platform,
+        recipient=order.recipient,
+        address=order.address,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        priority=order.priority,
+        address_ambiguous=order.address_ambiguous,
+        carrier=order.carrier,
+        waybill_no=order.waybill_no,
+        lines=tuple(LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items()),
+    )
+    return OpenBox(box=_with_packed(box, packed), version=version, required=required, packed=packed)
+
+
+def _session_chain(conn: Connection, session_id: int, previous: int | None) -> list[int]:
+    """This session and the ones it took over: their units are in the same box."""
+    chain = [session_id]
+    while previous is not None:
+        chain.append(previous)
+        previous = conn.execute(_SESSION, {"session_id": previous}).one().taken_over_from
+    return chain
+
+
+def _with_packed(box: Box, packed: dict[str, int]) -> Box:
+    return replace(
+        box, lines=tuple(replace(line, packed=int(packed.get(line.sku, 0))) for line in box.lines)
+    )
