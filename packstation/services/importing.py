@@ -7,6 +7,7 @@ and if a bench had started it (or packed it) it is intercepted so the parcel is 
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Table, delete, select, update
 
 from packstation.domain.codes import case_folded
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, OrderStatus
@@ -26,9 +27,14 @@ from packstation.importers.records import (
     ParsedFile,
     RowProblem,
 )
+from packstation.services.bulk import bulk_insert, matching, reserve_ids, stored_now
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product
 
+PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
+BARCODES: Table = Barcode.__table__  # type: ignore[assignment]
+ORDERS: Table = Order.__table__  # type: ignore[assignment]
+LINES: Table = OrderLine.__table__  # type: ignore[assignment]
 CHUNK = 500  # IN-list size: well under SQLite's and PostgreSQL's parameter limits
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
@@ -58,13 +64,9 @@ class ImportSummary:
 
     def add(self, other: ImportSummary) -> None:
         for name in (
-            "orders_created",
-            "orders_updated",
-            "orders_intercepted",
-            "orders_unchanged",
-            "lines",
-            "products",
-        ):
+            "orders_created", "orders_updated", "orders_intercepted", "orders_unchanged",
+            "lines", "products",
+        ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected.extend(other.rejected)
 
@@ -81,12 +83,18 @@ def import_parsed(
     summary = ImportSummary(format=parsed.format, rejected=list(parsed.problems))
     if parsed.problems:
         return summary  # an invalid file changes nothing
-    with db.transaction() as conn:
-        products = _catalogue(parsed.products, parsed.orders)
-        summary.products = _upsert_products(conn, products)
-        _store_orders(conn, parsed.orders, classify, summary, progress)
-        if dry_run:
-            conn.rollback()
+    was_enabled = gc.isenabled()
+    gc.disable()  # the rows built here are acyclic: the cyclic GC would only rescan them
+    try:
+        with db.transaction() as conn:
+            products = _catalogue(parsed.products, parsed.orders)
+            summary.products = _upsert_products(conn, products)
+            _store_orders(conn, parsed.orders, classify, summary, progress)
+            if dry_run:
+                conn.rollback()
+    finally:
+        if was_enabled:
+            gc.enable()
     return summary
 
 
@@ -121,13 +129,11 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
             select(Product.id, Product.sku, Product.title).where(Product.sku.in_(chunk))
         ):
             ids[sku], titles[sku] = pid, title
-    new = [{"sku": sku, "title": catalogue[sku][0]} for sku in catalogue if sku not in ids]
-    if new:
-        for pid, sku in conn.execute(
-            insert(Product).returning(Product.id, Product.sku, sort_by_parameter_order=True),
-            new,
-        ):
-            ids[sku] = pid
+    new = [sku for sku in catalogue if sku not in ids]
+    new_ids = reserve_ids(conn, PRODUCTS, len(new))
+    rows = [(pid, sku, catalogue[sku][0]) for pid, sku in zip(new_ids, new, strict=True)]
+    bulk_insert(conn, PRODUCTS, ("id", "sku", "title"), rows)
+    ids.update(zip(new, new_ids, strict=True))
     for sku, (title, _codes) in catalogue.items():
         if title and sku in titles and titles[sku] != title:
             conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
@@ -138,28 +144,23 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
                 select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
             )
         )
-    rows = [
-        {
-            "code": spec.code,
-            "code_folded": case_folded(spec.code),
-            "product_id": ids[sku],
-            "units": spec.units,
-        }
+    codes = [
+        (spec.code, case_folded(spec.code), ids[sku], spec.units)
         for sku, (_title, codes) in catalogue.items()
         for spec in sorted(codes, key=lambda s: (s.code, s.units))
         if (spec.code, ids[sku]) not in existing
     ]
-    if rows:
-        conn.execute(insert(Barcode), _first_per_key(rows))
+    columns = ("code", "code_folded", "product_id", "units")
+    bulk_insert(conn, BARCODES, columns, _first_per_key(codes))
     return len(new)
 
 
-def _first_per_key(rows: list[dict[str, object]]) -> list[dict[str, object]]:
+def _first_per_key(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:
     """One row per (code, product): a file listing a code twice with two pack sizes keeps one."""
-    seen: set[tuple[object, object]] = set()
+    seen: set[tuple[str, int]] = set()
     out = []
     for row in rows:
-        key = (row["code"], row["product_id"])
+        key = (row[0], row[2])
         if key not in seen:
             seen.add(key)
             out.append(row)
@@ -187,15 +188,26 @@ def _store_orders(
 ) -> None:
     total = len(orders)
     done = 0
+    now = stored_now(conn, ORDERS.c.imported_at)
+    memo: dict[tuple[str, str, str, str], Destination] = {}
+
+    def classify_once(address: str, province: str, city: str, district: str) -> Destination:
+        """Each distinct address is classified once per file (exports repeat them)."""
+        key = (address, province, city, district)
+        where = memo.get(key)
+        if where is None:
+            where = memo[key] = classify(*key)
+        return where
+
     for chunk in _chunks(list(orders), size=2000):
         existing = _existing(conn, [o.order_no for o in chunk])
         started = _started(conn, [e.id for e in existing.values()])
         new = [o for o in chunk if o.order_no not in existing]
-        _insert_orders(conn, new, classify, summary)
+        _insert_orders(conn, new, classify_once, summary, now)
         for order in chunk:
             old = existing.get(order.order_no)
             if old is not None:
-                _update_order(conn, order, old, old.id in started, classify, summary)
+                _update_order(conn, order, old, old.id in started, classify_once, summary)
         done += len(chunk)
         if progress:
             progress(done, total)
@@ -203,7 +215,7 @@ def _store_orders(
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
-    for chunk in _chunks(order_nos):
+    for where in matching(conn, Order.order_no, order_nos):
         for row in conn.execute(
             select(
                 Order.order_no,
@@ -212,7 +224,7 @@ def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
                 Order.version,
                 Order.fingerprint,
                 Order.intercept_reason,
-            ).where(Order.order_no.in_(chunk))
+            ).where(where)
         ):
             found[row.order_no] = _Existing(
                 row.id, row.status, row.version, row.fingerprint, row.intercept_reason
@@ -223,59 +235,47 @@ def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
 def _started(conn: Connection, order_ids: list[int]) -> set[int]:
     """Orders a bench is packing right now."""
     started: set[int] = set()
-    for chunk in _chunks(order_ids):
+    for where in matching(conn, PackSession.order_id, order_ids):
         started.update(
-            conn.scalars(
-                select(PackSession.order_id).where(
-                    PackSession.order_id.in_(chunk), PackSession.state == "open"
-                )
-            )
+            conn.scalars(select(PackSession.order_id).where(where, PackSession.state == "open"))
         )
     return started
 
 
-def _order_values(order: ImportedOrder, classify: Classifier) -> dict[str, object]:
+_VALUES = (
+    "order_no", "platform", "platform_order_no", "recipient", "phone", "address", "province",
+    "city", "district", "priority", "address_ambiguous", "carrier", "waybill_no", "remarks",
+    "fingerprint",
+)  # fmt: skip
+
+
+def _order_row(order: ImportedOrder, classify: Classifier) -> tuple[object, ...]:
+    """The imported columns of an order, in `_VALUES` order."""
     where = classify(order.address, order.province, order.city, order.district)
-    return {
-        "order_no": order.order_no,
-        "platform": order.platform,
-        "platform_order_no": order.platform_order_no or order.order_no,
-        "recipient": order.recipient,
-        "phone": order.phone,
-        "address": order.address,
-        "province": where.province or order.province,
-        "city": where.city or order.city,
-        "district": where.district or order.district,
-        "priority": where.priority,
-        "address_ambiguous": where.ambiguous,
-        "carrier": order.carrier,
-        "waybill_no": order.waybill_no,
-        "remarks": order.remarks,
-        "fingerprint": fingerprint(order),
-    }
+    return (
+        order.order_no, order.platform, order.platform_order_no or order.order_no,
+        order.recipient, order.phone, order.address, where.province or order.province,
+        where.city or order.city, where.district or order.district, where.priority,
+        where.ambiguous, order.carrier, order.waybill_no, order.remarks, fingerprint(order),
+    )  # fmt: skip
+
+
+_INSERTED = (*_VALUES, "id", "status", "version", "imported_at", "updated_at")
 
 
 def _insert_orders(
-    conn: Connection, orders: list[ImportedOrder], classify: Classifier, summary: ImportSummary
+    conn: Connection,
+    orders: list[ImportedOrder],
+    classify: Classifier,
+    summary: ImportSummary,
+    now: object,
 ) -> None:
-    if not orders:
-        return
-    now = datetime.now(UTC)
+    ids = reserve_ids(conn, ORDERS, len(orders))
     rows = [
-        {
-            **_order_values(o, classify),
-            "status": o.status.value,
-            "version": 1,
-            "imported_at": now,
-            "updated_at": now,
-        }
-        for o in orders
+        (*_order_row(o, classify), oid, o.status.value, 1, now, now)
+        for oid, o in zip(ids, orders, strict=True)
     ]
-    ids = (
-        conn.execute(insert(Order).returning(Order.id, sort_by_parameter_order=True), rows)
-        .scalars()
-        .all()
-    )
+    bulk_insert(conn, ORDERS, _INSERTED, rows)
     summary.orders_created += len(orders)
     _insert_lines(conn, zip(ids, orders, strict=True), summary)
 
@@ -284,12 +284,9 @@ def _insert_lines(
     conn: Connection, pairs: Iterable[tuple[int, ImportedOrder]], summary: ImportSummary
 ) -> None:
     lines = [
-        {"order_id": oid, "sku": line.sku, "title": line.title, "quantity": line.quantity}
-        for oid, order in pairs
-        for line in order.lines
+        (oid, line.sku, line.title, line.quantity) for oid, order in pairs for line in order.lines
     ]
-    if lines:
-        conn.execute(insert(OrderLine), lines)
+    bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
     summary.lines += len(lines)
 
 
@@ -307,8 +304,8 @@ def _update_order(
         summary.orders_unchanged += 1
         return
     reason = _change_reason(old, order, new_print)
-    values = {
-        **_order_values(order, classify),
+    values: dict[str, object] = {
+        **dict(zip(_VALUES, _order_row(order, classify), strict=True)),
         "status": status,
         "version": old.version + 1,
         "updated_at": datetime.now(UTC),
