@@ -13,13 +13,13 @@ import csv
 import json
 import os
 import re
-import sys
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from packstation.assets import assets_dir
 from packstation.errors import UserError
 
 #: (province, city, district) full names; deeper levels None when unknown.
@@ -91,15 +91,9 @@ def merge_all(state: Sequence[DivPath], paths: Sequence[DivPath]) -> list[DivPat
 
 
 def divisions_dir() -> Path:
-    """Where the dataset lives: $PACKSTATION_DIVISIONS_DIR; else <repo>/assets/divisions
-    (source and editable installs); else <prefix>/share/packstation/assets/divisions (a
-    wheel that ships assets/ as data files)."""
+    """Where the dataset lives: $PACKSTATION_DIVISIONS_DIR, else the bundled assets."""
     override = os.environ.get("PACKSTATION_DIVISIONS_DIR")
-    if override:
-        return Path(override)
-    in_repo = Path(__file__).resolve().parents[2] / "assets" / "divisions"
-    installed = Path(sys.prefix) / "share" / "packstation" / "assets" / "divisions"
-    return installed if not in_repo.is_dir() and installed.is_dir() else in_repo
+    return Path(override) if override else assets_dir() / "divisions"
 
 
 def short_name(name: str, suffixes: tuple[str, ...]) -> str | None:

@@ -7,31 +7,19 @@ Labels must render Chinese on a bench PC without Chinese fonts, so the font ship
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import ImageFont
 
+from packstation.assets import ASSETS_ENV, assets_dir
+
 _REGULAR = "NotoSansCJKsc-Regular-subset.otf"
 _BOLD = "NotoSansCJKsc-Bold-subset.otf"
-ASSETS_ENV = "PACKSTATION_ASSETS"
 
 
 class FontMissingError(FileNotFoundError):
     """The bundled font is not where it should be: a broken install, not user data."""
-
-
-def assets_dir() -> Path:
-    """The repository's `assets/` directory (or `$PACKSTATION_ASSETS` for packaged installs).
-
-    `packstation/labels/fonts.py` → parents[2] is the repository root in a source checkout
-    and in an editable install.
-    """
-    override = os.environ.get(ASSETS_ENV)
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2] / "assets"
 
 
 def fonts_dir() -> Path:

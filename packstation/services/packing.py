@@ -244,8 +244,12 @@ class PackingStation:
         assert self._open is not None
         opened = self._open
         box = opened.box
-        if store.session_state(conn, box.session_id) != "open":
-            # Taken over or closed by a supervisor elsewhere.
+        resolution = resolution or store.resolve(conn, scanned)
+        verdict = judge_unit(opened.required, opened.packed, resolution)
+        state = store.box_state(
+            conn, box.session_id, opened.version, lock=verdict is Verdict.ORDER_COMPLETE
+        )
+        if not state.session_open:  # taken over or closed by a supervisor elsewhere
             self._open = None
             return self._log(
                 conn,
@@ -256,18 +260,11 @@ class PackingStation:
                 order_no=box.order_no,
                 other_bench=store.open_bench_of(conn, box.order_id),
             )
-        resolution = resolution or store.resolve(conn, scanned)
-        verdict = judge_unit(opened.required, opened.packed, resolution)
-        # The order as it is now; the completing scan also locks it (PostgreSQL), so an
-        # import that changes it meanwhile stops the parcel instead of being sealed over.
-        reason = store.order_stop_reason(
-            conn, box.order_id, opened.version, lock=verdict is Verdict.ORDER_COMPLETE
-        )
-        if reason is not None:
+        if state.stop_reason is not None:
             store.close_session(conn, box.session_id, "intercepted")
             self._open = None
             return self._log(
-                conn, raw, scanned, Verdict.INTERCEPTED, box=box, intercept_reason=reason
+                conn, raw, scanned, Verdict.INTERCEPTED, box=box, intercept_reason=state.stop_reason
             )
         match = resolution.match
         if not verdict.accepted or match is None:

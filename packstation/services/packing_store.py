@@ -87,8 +87,15 @@ _OPEN_SESSION_OF_ORDER = select(PackSession.id, PackSession.bench).where(
 _ORDER_STATE = select(Order.status, Order.version, Order.intercept_reason).where(
     Order.id == bindparam("order_id")
 )
-_ORDER_STATE_LOCKED = _ORDER_STATE.with_for_update()
-_SESSION_STATE = select(PackSession.state).where(PackSession.id == bindparam("session_id"))
+# A scan into an open box reads its session and its order in one round trip; the
+# completing scan also locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+# holds the database), so an import cannot change it between this read and the seal.
+_BOX_STATE = (
+    select(PackSession.state, Order.status, Order.version, Order.intercept_reason)
+    .join(Order, Order.id == PackSession.order_id)
+    .where(PackSession.id == bindparam("session_id"))
+)
+_BOX_STATE_LOCKED = _BOX_STATE.with_for_update(of=Order)
 _INSERT_SCAN = insert(ScanEvent)
 _RESOLVE_EXACT = (
     select(Barcode.code, Product.sku, Barcode.units)
@@ -242,19 +249,19 @@ def close_session(conn: Connection, session_id: int, state: str) -> bool:
     return closed.rowcount == 1
 
 
-def session_state(conn: Connection, session_id: int) -> str:
-    return conn.execute(_SESSION_STATE, {"session_id": session_id}).scalar_one()
+@dataclass(frozen=True, slots=True)
+class BoxState:
+    session_open: bool
+    stop_reason: str | None  # why the parcel must stop now; None: carry on
 
 
-def order_stop_reason(
-    conn: Connection, order_id: int, version: int, *, lock: bool = False
-) -> str | None:
-    """Why this order's parcel must stop now (None: carry on). `lock` holds the order row
-    (PostgreSQL) so nothing changes it before the box is sealed."""
-    state = conn.execute(
-        _ORDER_STATE_LOCKED if lock else _ORDER_STATE, {"order_id": order_id}
-    ).one()
-    return stop_reason(state.status, state.intercept_reason, changed=state.version != version)
+def box_state(conn: Connection, session_id: int, version: int, *, lock: bool) -> BoxState:
+    """Whether the box is still this bench's to fill, and whether its order still stands."""
+    row = conn.execute(_BOX_STATE_LOCKED if lock else _BOX_STATE, {"session_id": session_id}).one()
+    return BoxState(
+        session_open=row.state == "open",
+        stop_reason=stop_reason(row.status, row.intercept_reason, changed=row.version != version),
+    )
 
 
 def stop_reason(status: str, reason: str | None, *, changed: bool = False) -> str | None:
