@@ -12,6 +12,8 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import InterfaceError, OperationalError
+
 from packstation.errors import UserError
 
 # One line per sub-command module, in the order `--help` lists them.
@@ -30,11 +32,15 @@ COMMAND_MODULES = (
 )
 
 
+class UsageError(UserError):
+    """A command line that does not parse: exit code 2, as argparse would."""
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line (exit 2) instead of a usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UserError(f"命令参数错误：{message}", f"usage error: {message}")
+        raise UsageError(f"命令参数错误：{message}", f"usage error: {message}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +69,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except UserError as exc:
         print(f"packstation: {exc.zh} / {exc.en}", file=sys.stderr)
-        return 2 if exc.zh.startswith("命令参数错误") else 1
+        return 2 if isinstance(exc, UsageError) else 1
+    except (OperationalError, InterfaceError) as exc:  # server down, file locked, no access
+        reason = str(exc.orig or exc).strip().splitlines()[0]
+        print(
+            f"packstation: 无法访问数据库，请检查数据库地址和服务 / cannot reach the database, "
+            f"check its URL and server: {reason}",
+            file=sys.stderr,
+        )
+        return 1
     except KeyboardInterrupt:
         return 130
 

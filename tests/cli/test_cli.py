@@ -239,6 +239,7 @@ def test_demo_seeds_every_situation_and_says_what_to_run_next(
         ["import", "/no/such/file.csv"],
         ["--db", "::nonsense::", "stats"],
         ["stats", "--since", "yesterday"],
+        ["--db", "postgresql://nobody@127.0.0.1:1/none", "stats"],
     ],
 )
 def test_user_mistakes_never_show_a_traceback(argv: list[str], tmp_path: Path) -> None:
