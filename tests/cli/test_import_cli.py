@@ -1,0 +1,111 @@
+"""`packstation import` as scripts use it: the DESIGN.md `--json` contract, errors, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from packstation.bootstrap import classifier
+from packstation.cli import main
+from packstation.services.importing import import_files
+from packstation.storage.database import Database
+from tests.importers.conftest import GENERIC_HEADER, csv_text, generic_row
+from tests.integration.helpers import row_counts
+
+DATA = Path(__file__).resolve().parents[1] / "importers" / "data"
+ORDER_REPORT, ITEM_REPORT = "taobao_ExportOrderList.csv", "taobao_ExportOrderDetailList.csv"
+CONTRACT_KEYS = {"format", "orders_created", "orders_updated", "orders_intercepted", "lines",
+                 "rejected"}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_shared_taobao_pair_imports_with_the_contract_keys(db_url: str) -> None:
+    """The command exactly as documented, as a separate process, on the real sample pair."""
+    env = {**os.environ, "PACKSTATION_DB": db_url}
+    command = [sys.executable, "-m", "packstation", "import", ORDER_REPORT, ITEM_REPORT, "--json"]
+    first = subprocess.run(command, cwd=DATA, env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert first.returncode == 0, first.stderr
+    doc = json.loads(first.stdout)  # one JSON document and nothing else on stdout
+    assert set(doc) >= CONTRACT_KEYS
+    assert (doc["format"], doc["orders_created"], doc["orders_updated"],
+            doc["orders_intercepted"], doc["lines"], doc["rejected"]) == (
+        "taobao", 4, 0, 0, 5, [])
+
+    again = subprocess.run(command, cwd=DATA, env=env, capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stderr
+    second = json.loads(again.stdout)
+    assert (second["orders_created"], second["orders_updated"], second["lines"],
+            second["orders_unchanged"]) == (0, 0, 0, 4)
+
+
+@pytest.mark.parametrize("content", [
+    pytest.param(b"order_no,sku\r\nA1,\xff\xfe\x80\x81\xff\r\n", id="undecodable"),
+    pytest.param("订单,金额\r\n1,2\r\n".encode(), id="unknown-columns"),
+])
+def test_a_file_that_cannot_be_read_is_one_stderr_line_and_exit_1(
+        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes) -> None:
+    path = tmp_path / "orders.csv"
+    path.write_bytes(content)
+    db = Database.from_url(db_url)
+    before = row_counts(db)
+    code, out, err = run(capsys, "--db", db_url, "import", str(path), "--json")
+    assert code == 1
+    assert out == ""
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "orders.csv" in err
+    assert row_counts(db) == before
+    db.dispose()
+
+
+def test_bad_rows_are_listed_in_the_json_and_exit_1(
+        db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.csv"
+    good.write_text(csv_text([GENERIC_HEADER, generic_row("A1")]), encoding="utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text([GENERIC_HEADER, generic_row("B1"), generic_row("B2", qty="x")]),
+                   encoding="utf-8")
+    code, out, err = run(capsys, "--db", db_url, "import", str(good), str(bad), "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert (doc["orders_created"], doc["lines"]) == (1, 1)  # the good file went in
+    assert [(Path(p["file"]).name, p["row"], p["column"]) for p in doc["rejected"]] == [
+        ("bad.csv", 3, "qty")]
+    assert {"file", "row", "column", "reason"} <= set(doc["rejected"][0])
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_dry_run_json_reports_and_stores_nothing(
+        db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    files = [str(DATA / ORDER_REPORT), str(DATA / ITEM_REPORT)]
+    code, out, _ = run(capsys, "--db", db_url, "import", *files, "--dry-run", "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["orders_created"], doc["lines"], doc["dry_run"]) == (4, 5, True)
+    db = Database.from_url(db_url)
+    assert row_counts(db)["orders"] == 0
+    db.dispose()
+
+
+def test_progress_callback_reaches_done_equals_total(db: Database) -> None:
+    """What the GUI's progress bar is driven by: parse, then store, each ending full."""
+    calls: list[tuple[int, int]] = []
+    summary = import_files(db, [DATA / ORDER_REPORT, DATA / ITEM_REPORT], classifier(db),
+                           progress=lambda done, total: calls.append((done, total)))
+    assert summary.orders_created == 4
+    assert calls and all(0 <= done <= total for done, total in calls)
+    done, total = calls[-1]
+    assert done == total == 4  # the last phase stores four orders
+    parse_end = [c for c in calls if c[1] != 4]
+    assert parse_end and parse_end[-1][0] == parse_end[-1][1]  # parsing ended full too
