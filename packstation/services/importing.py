@@ -107,11 +107,15 @@ def _catalogue(
     """Every SKU with its title and codes; the SKU text itself is always a 1-unit code."""
     catalogue: dict[str, tuple[str, set[BarcodeSpec]]] = {}
 
-    def add(sku: str, title: str, barcodes: Iterable[BarcodeSpec]) -> None:
-        known_title, codes = catalogue.setdefault(sku, (title, {BarcodeSpec(sku, 1)}))
-        codes.update(barcodes)
-        if title and not known_title:
-            catalogue[sku] = (title, codes)
+    def add(sku: str, title: str, barcodes: Sequence[BarcodeSpec]) -> None:
+        entry = catalogue.get(sku)  # (250k lines, 5k SKUs: build nothing for a known one)
+        if entry is None:
+            catalogue[sku] = (title, {BarcodeSpec(sku, 1), *barcodes})
+            return
+        if barcodes:
+            entry[1].update(barcodes)
+        if title and not entry[0]:
+            catalogue[sku] = (title, entry[1])
 
     for product in products:
         add(product.sku, product.title, product.barcodes)
@@ -359,8 +363,7 @@ def fingerprint(order: ImportedOrder) -> str:
         (order.recipient, order.phone, order.address, order.province, order.city, order.district)
     )
     lines = "\x1e".join(
-        f"{line.sku}\x1f{line.quantity}"
-        for line in sorted(order.lines, key=lambda x: (x.sku, x.quantity))
+        f"{sku}\x1f{quantity}" for sku, quantity in sorted((x.sku, x.quantity) for x in order.lines)
     )
     return _digest(destination) + _digest(lines)
 
