@@ -244,11 +244,11 @@ class PackingStation:
         assert self._open is not None
         opened = self._open
         box = opened.box
-        resolution = resolution or store.resolve(conn, scanned)
-        verdict = judge_unit(opened.required, opened.packed, resolution)
-        state = store.box_state(
-            conn, box.session_id, opened.version, lock=verdict is Verdict.ORDER_COMPLETE
+        state = store.scan_context(
+            conn, box.session_id, opened.version, None if resolution else scanned
         )
+        resolution = resolution or state.resolution
+        verdict = judge_unit(opened.required, opened.packed, resolution)
         if not state.session_open:  # taken over or closed by a supervisor elsewhere
             self._open = None
             return self._log(

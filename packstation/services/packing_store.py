@@ -8,6 +8,7 @@ reads and writes share one transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -87,15 +88,26 @@ _OPEN_SESSION_OF_ORDER = select(PackSession.id, PackSession.bench).where(
 _ORDER_STATE = select(Order.status, Order.version, Order.intercept_reason).where(
     Order.id == bindparam("order_id")
 )
-# A scan into an open box reads its session and its order in one round trip; the
-# completing scan also locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
-# holds the database), so an import cannot change it between this read and the seal.
-_BOX_STATE = (
-    select(PackSession.state, Order.status, Order.version, Order.intercept_reason)
+# A scan into an open box reads its session, its order and what the code stands for in
+# one round trip, and locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
+# holds the database) so an import cannot change the order between this read and a seal.
+_SCAN_CONTEXT = (
+    select(
+        PackSession.state,
+        Order.status,
+        Order.version,
+        Order.intercept_reason,
+        Barcode.code,
+        Product.sku,
+        Barcode.units,
+    )
+    .select_from(PackSession)
     .join(Order, Order.id == PackSession.order_id)
+    .outerjoin(Barcode, Barcode.code.in_(bindparam("keys", expanding=True)))
+    .outerjoin(Product, Product.id == Barcode.product_id)
     .where(PackSession.id == bindparam("session_id"))
+    .with_for_update(of=Order)
 )
-_BOX_STATE_LOCKED = _BOX_STATE.with_for_update(of=Order)
 _INSERT_SCAN = insert(ScanEvent)
 _RESOLVE_EXACT = (
     select(Barcode.code, Product.sku, Barcode.units)
@@ -250,17 +262,30 @@ def close_session(conn: Connection, session_id: int, state: str) -> bool:
 
 
 @dataclass(frozen=True, slots=True)
-class BoxState:
+class ScanContext:
     session_open: bool
     stop_reason: str | None  # why the parcel must stop now; None: carry on
+    resolution: Resolution
 
 
-def box_state(conn: Connection, session_id: int, version: int, *, lock: bool) -> BoxState:
-    """Whether the box is still this bench's to fill, and whether its order still stands."""
-    row = conn.execute(_BOX_STATE_LOCKED if lock else _BOX_STATE, {"session_id": session_id}).one()
-    return BoxState(
-        session_open=row.state == "open",
-        stop_reason=stop_reason(row.status, row.intercept_reason, changed=row.version != version),
+def scan_context(
+    conn: Connection, session_id: int, version: int, scanned: ScannedCode | None
+) -> ScanContext:
+    """Whether the box is still this bench's to fill, whether its order still stands, and
+    (for `scanned`) which products the code stands for."""
+    keys = list(scanned.keys) if scanned is not None else []
+    rows = conn.execute(_SCAN_CONTEXT, {"session_id": session_id, "keys": keys}).all()
+    first = rows[0]
+    resolution = Resolution(())
+    if scanned is not None and scanned.usable:
+        found = [(row.code, row.sku, row.units) for row in rows if row.code is not None]
+        resolution = _best_match(scanned, found) or _folded_match(conn, scanned)
+    return ScanContext(
+        session_open=first.state == "open",
+        stop_reason=stop_reason(
+            first.status, first.intercept_reason, changed=first.version != version
+        ),
+        resolution=resolution,
     )
 
 
@@ -277,10 +302,19 @@ def resolve(conn: Connection, scanned: ScannedCode) -> Resolution:
     if not scanned.usable:
         return Resolution(())
     rows = conn.execute(_RESOLVE_EXACT, {"keys": list(scanned.keys)}).all()
+    return _best_match(scanned, rows) or _folded_match(conn, scanned)
+
+
+def _best_match(scanned: ScannedCode, rows: Sequence[Sequence[Any]]) -> Resolution | None:
+    """The matches of the best key that matched anything (keys are ordered best first)."""
     for key in scanned.keys:
         matches = {CodeMatch(sku, units) for code, sku, units in rows if code == key}
         if matches:
             return Resolution(_sorted(matches))
+    return None
+
+
+def _folded_match(conn: Connection, scanned: ScannedCode) -> Resolution:
     folded = conn.execute(_RESOLVE_FOLDED, {"folded": case_folded(scanned.code)}).all()
     return Resolution(_sorted({CodeMatch(sku, units) for sku, units in folded}))
 
