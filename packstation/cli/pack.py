@@ -46,6 +46,11 @@ def register(subparsers: Any) -> None:
         help="printer for the waybill (mock, tcp:HOST:PORT, usb:VID:PID, …)",
     )
     parser.add_argument(
+        "--single-item-wave",
+        action="store_true",
+        help="a product code opens the oldest packable order of just that product",
+    )
+    parser.add_argument(
         "--pre-printed",
         action="store_true",
         help="the waybill was printed before picking: completing the box prints nothing",
@@ -64,6 +69,7 @@ def _pack(args: argparse.Namespace) -> int:
             packer=args.packer,
             printer_spec=args.printer,
             print_on_completion=not args.pre_printed,
+            single_item_wave=args.single_item_wave,
         ),
     )
     resumed = station.resume()

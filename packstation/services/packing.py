@@ -64,8 +64,10 @@ class PackingStation:
         return self._open.box if self._open else None
 
     def resume(self) -> Box | None:
-        """After a restart: the bench's open session with exactly its committed scans."""
+        """At start: the bench is registered (supervisors see every bench) and, after a
+        restart, its open session comes back with exactly its committed scans."""
         with self.db.transaction() as conn:
+            store.register_bench(conn, self.settings.bench, self.settings.printer_spec)
             session_id = store.bench_session(conn, self.settings.bench)
             self._open = store.load_box(conn, session_id) if session_id is not None else None
         return self.box

@@ -35,7 +35,15 @@ from packstation.domain.scanning import CodeMatch, Resolution
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.services.boxes import Box, LineProgress
 from packstation.storage.conflicts import insert_unless_exists
-from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product, ScanEvent
+from packstation.storage.tables import (
+    Barcode,
+    Bench,
+    Order,
+    OrderLine,
+    PackSession,
+    Product,
+    ScanEvent,
+)
 
 _OPEN = PackSession.state == "open"
 _ORDER_COLUMNS = (
@@ -79,6 +87,7 @@ _ORDER_BY_ID = (
 _INSERT_SESSION = insert_unless_exists(
     PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
 )
+_INSERT_BENCH = insert_unless_exists(Bench, [Bench.name], Bench.id)
 _OPEN_BENCH_OF_ORDER = select(PackSession.bench).where(
     PackSession.order_id == bindparam("order_id"), _OPEN
 )
@@ -208,6 +217,18 @@ def open_bench_of(conn: Connection, order_id: int) -> str | None:
 
 def open_session_of(conn: Connection, order_id: int) -> Row[Any] | None:
     return conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order_id}).first()
+
+
+def register_bench(conn: Connection, bench: str, printer_spec: str | None) -> None:
+    """The bench row, created on its first start (its printer can be changed later)."""
+    conn.execute(
+        _INSERT_BENCH[conn.dialect.name],
+        {
+            "name": bench,
+            "printer_spec": printer_spec or "mock",
+            "created_at": datetime.now(UTC),
+        },
+    )
 
 
 def bench_session(conn: Connection, bench: str) -> int | None:

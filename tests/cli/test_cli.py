@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from packstation.cli import main
 from packstation.storage.database import Database
-from packstation.storage.tables import Barcode, Order, PrintJob
+from packstation.storage.tables import Barcode, Bench, Order, PrintJob
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 GENERIC = DATA / "orders_generic.csv"
@@ -336,3 +336,27 @@ def test_pre_printed_waybill_opens_the_order_and_completion_prints_nothing(
     assert doc["print_job"] is None
     stats = run_json(capsys, "--db", db_url, "stats", "--json")
     assert stats["print_jobs_pending"] == 0 and stats["orders_packed"] == 1
+
+
+def test_single_item_wave_opens_the_oldest_order_of_just_that_product(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    # MUG-01 alone: T1002 (one mug) and T1005 (two mugs); T1002 is older.
+    doc = run_json(
+        capsys,
+        "--db",
+        db_url,
+        "pack",
+        "6930000000028",
+        "--single-item-wave",
+        "--bench",
+        "W1",
+        "--json",
+    )
+    assert doc["order_no"] == "T1002"
+    assert doc["state"] == "completed" and doc["print_job"] is not None
+    db = Database.from_url(db_url)
+    with db.session() as session:
+        assert session.scalars(select(Bench.name)).all() == ["W1"]
+    db.dispose()
