@@ -203,11 +203,17 @@ def _store_orders(
             where = memo[key] = classify(*key)
         return where
 
+    # One look-up and one id reservation for the whole file (order numbers are unique in
+    # it); the chunks below only pace the writes and the progress bar.
+    existing = _existing(conn, [o.order_no for o in orders])
+    started = _started(conn, [e.id for e in existing.values()])
+    new = [o.order_no for o in orders if o.order_no not in existing]
+    new_ids = dict(zip(new, reserve_ids(conn, ORDERS, len(new)), strict=True))
     for chunk in _chunks(list(orders), size=2000):
-        existing = _existing(conn, [o.order_no for o in chunk])
-        started = _started(conn, [e.id for e in existing.values()])
-        new = [o for o in chunk if o.order_no not in existing]
-        _insert_orders(conn, new, classify_once, summary, now)
+        fresh = [o for o in chunk if o.order_no in new_ids]
+        _insert_orders(
+            conn, fresh, [new_ids[o.order_no] for o in fresh], classify_once, summary, now
+        )
         for order in chunk:
             old = existing.get(order.order_no)
             if old is not None:
@@ -219,20 +225,10 @@ def _store_orders(
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
+    columns = (Order.id, Order.status, Order.version, Order.fingerprint, Order.intercept_reason)
     for where in matching(conn, Order.order_no, order_nos):
-        for row in conn.execute(
-            select(
-                Order.order_no,
-                Order.id,
-                Order.status,
-                Order.version,
-                Order.fingerprint,
-                Order.intercept_reason,
-            ).where(where)
-        ):
-            found[row.order_no] = _Existing(
-                row.id, row.status, row.version, row.fingerprint, row.intercept_reason
-            )
+        for order_no, *values in conn.execute(select(Order.order_no, *columns).where(where)):
+            found[order_no] = _Existing(*values)
     return found
 
 
@@ -270,11 +266,11 @@ _INSERTED = (*_VALUES, "id", "status", "version", "imported_at", "updated_at")
 def _insert_orders(
     conn: Connection,
     orders: list[ImportedOrder],
+    ids: list[int],
     classify: Classifier,
     summary: ImportSummary,
     now: object,
 ) -> None:
-    ids = reserve_ids(conn, ORDERS, len(orders))
     rows = [
         (*_order_row(o, classify), oid, o.status.value, 1, now, now)
         for oid, o in zip(ids, orders, strict=True)
