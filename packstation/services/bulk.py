@@ -9,7 +9,7 @@ thousands of keys go to PostgreSQL as one array parameter instead of 500-item IN
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,14 +34,15 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
 
 
 def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Sequence[Sequence[object]]
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
     """Insert `rows` (tuples in `columns` order): COPY on PostgreSQL, executemany on SQLite.
 
     Values must already be what the driver stores: str, int, bool, None, and times from
-    `stored_now` (no SQLAlchemy type processing happens here).
+    `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator:
+    COPY sends every 32 kB as it fills, so the server stores while the rest is built.
     """
-    if not rows:
+    if isinstance(rows, Sequence) and not rows:
         return
     names = ", ".join(columns)
     if conn.dialect.name == "postgresql":
@@ -55,7 +56,9 @@ def bulk_insert(
                 copy.write_row(row)
         return
     marks = ", ".join("?" * len(columns))
-    conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", list(rows))
+    batch = list(rows)
+    if batch:
+        conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -271,23 +271,25 @@ def _insert_orders(
     summary: ImportSummary,
     now: object,
 ) -> None:
-    rows = [
+    if not orders:
+        return
+    rows = (
         (*_order_row(o, classify), oid, o.status.value, 1, now, now)
         for oid, o in zip(ids, orders, strict=True)
-    ]
+    )
     bulk_insert(conn, ORDERS, _INSERTED, rows)
     summary.orders_created += len(orders)
-    _insert_lines(conn, zip(ids, orders, strict=True), summary)
+    _insert_lines(conn, list(zip(ids, orders, strict=True)), summary)
 
 
 def _insert_lines(
-    conn: Connection, pairs: Iterable[tuple[int, ImportedOrder]], summary: ImportSummary
+    conn: Connection, pairs: Sequence[tuple[int, ImportedOrder]], summary: ImportSummary
 ) -> None:
-    lines = [
-        (oid, line.sku, line.title, line.quantity) for oid, order in pairs for line in order.lines
-    ]
-    bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
-    summary.lines += len(lines)
+    count = sum(len(order.lines) for _oid, order in pairs)
+    if count:
+        lines = ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
+        bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
+    summary.lines += count
 
 
 def _update_order(
