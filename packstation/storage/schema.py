@@ -6,8 +6,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -27,15 +25,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(config, revision)
 
 
-def is_current(engine: Engine) -> bool:
-    """True when the database is at the newest migration."""
-    head = ScriptDirectory.from_config(_config()).get_current_head()
-    with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
-
-
 def autogenerate(engine: Engine, message: str) -> None:
-    """Developer helper: write a new migration from the difference to `tables.py`."""
+    """Developer helper: write a new migration from the difference to `tables.py`
+    (`python -c "from packstation.storage.schema import autogenerate; …"`, see README)."""
     with engine.begin() as connection:
         config = _config()
         config.attributes["connection"] = connection
