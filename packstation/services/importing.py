@@ -204,9 +204,9 @@ def _store_orders(
         return where
 
     # One look-up and one id reservation for the whole file (order numbers are unique in
-    # it); the chunks below only pace the writes and the progress bar.
+    # it; a stale read is caught by the version guard in `_update_order`). Open sessions
+    # are read per chunk, just before its updates, as a bench may open one meanwhile.
     existing = _existing(conn, [o.order_no for o in orders])
-    started = _started(conn, [e.id for e in existing.values()])
     new = [o.order_no for o in orders if o.order_no not in existing]
     new_ids = dict(zip(new, reserve_ids(conn, ORDERS, len(new)), strict=True))
     for chunk in _chunks(list(orders), size=2000):
@@ -214,6 +214,8 @@ def _store_orders(
         _insert_orders(
             conn, fresh, [new_ids[o.order_no] for o in fresh], classify_once, summary, now
         )
+        old_ids = [existing[o.order_no].id for o in chunk if o.order_no in existing]
+        started = _started(conn, old_ids)
         for order in chunk:
             old = existing.get(order.order_no)
             if old is not None:
