@@ -148,14 +148,14 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
                 select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
             )
         )
-    codes = [
+    barcode_rows = [
         (spec.code, case_folded(spec.code), ids[sku], spec.units)
         for sku, (_title, codes) in catalogue.items()
         for spec in sorted(codes, key=lambda s: (s.code, s.units))
         if (spec.code, ids[sku]) not in existing
     ]
     columns = ("code", "code_folded", "product_id", "units")
-    bulk_insert(conn, BARCODES, columns, _first_per_key(codes))
+    bulk_insert(conn, BARCODES, columns, _first_per_key(barcode_rows))
     return len(new)
 
 

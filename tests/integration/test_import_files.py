@@ -193,6 +193,24 @@ def test_generic_barcodes_and_pack_sizes_reach_the_bench(db: Database, tmp_path:
     assert station(db, "B").scan("G2").verdict is Verdict.INTERCEPTED  # imported cancelled
 
 
+def test_later_files_add_their_orders_beside_the_earlier_ones(
+        db: Database, tmp_path: Path) -> None:
+    """New rows get ids after the ones already stored, and every line its own order."""
+    expected: Expected = {}
+    for case in ("generic-utf8", "jd-gbk", "pdd-gb18030", "taobao-old-gbk"):
+        make, of_case = CASES[case]
+        directory = tmp_path / case
+        directory.mkdir()
+        summary = run(db, *make(directory))
+        assert (summary.orders_created, summary.rejected) == (len(of_case), [])
+        expected.update(of_case)
+        assert stored(db) == expected
+    bench = station(db)
+    assert [bench.scan(c).verdict for c in ("261122-000000001", "SOCK-5P", "SOCK-5P",
+                                            "SOCK-5P")] == [
+        Verdict.ORDER_OPENED, Verdict.OK, Verdict.OK, Verdict.ORDER_COMPLETE]
+
+
 # -- re-downloads during a sale ---------------------------------------------------
 
 STARTED_REFUND, PACKED_CANCEL, QUIET_MOVE = "3400000000000000011", "3400000000000000012", \
