@@ -1,8 +1,10 @@
 """Cell cleaning shared by all formats: hostile text made safe, codes unwrapped, quantities checked.
 
 Policy (documented for storage and export):
-- Control characters are removed; tab, CR and LF inside a cell become one space; bidi
-  overrides and zero-width characters are removed (they hide text on screen).
+- Tab, CR, LF and other line breaks inside a cell become one space; every other
+  character of Unicode category C is removed: controls, format characters (zero-width,
+  bidi overrides: they hide or reorder text on screen), private-use and unassigned code
+  points (nothing can print them).
 - Formula-looking text such as `=HYPERLINK(...)` is kept verbatim as text; only the
   Excel text wrapper `="…"` is unwrapped. Exporters escape formulas on the way out.
 - Identifiers (order numbers, SKUs, phones, waybill numbers, barcodes) longer than
@@ -13,6 +15,7 @@ Policy (documented for storage and export):
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -25,14 +28,14 @@ MAX_TEXT_LEN = 2000
 MAX_QUANTITY = 100_000
 
 _TO_SPACE = re.compile(r"[\t\r\n\x0b\x0c\u2028\u2029]+")
-# C0/C1 controls, soft hyphen, zero-width and bidi-control characters: they hide or
-# reorder text on screen and labels without meaning anything.
-_DROP = re.compile(
-    r"[\x00-\x08\x0e-\x1f\x7f-\x9f\xad\u061c\u180e\u200b-\u200f\u202a-\u202e"
-    r"\u2060-\u2064\u2066-\u2069\ufeff]"
-)
 _SCIENTIFIC = re.compile(r"^[+-]?\d+(?:\.\d+)?[eE][+-]?\d+$")
 _INT = re.compile(r"^\+?\d+(?:\.0+)?$")
+
+
+def _visible(raw: str) -> str:
+    """Line breaks to spaces, then every category-C character out, trimmed."""
+    spaced = _TO_SPACE.sub(" ", raw)
+    return "".join(ch for ch in spaced if unicodedata.category(ch)[0] != "C").strip()
 
 
 def text(raw: str) -> str:
@@ -40,7 +43,7 @@ def text(raw: str) -> str:
     if not raw:
         return ""
     if not raw.isprintable():  # fast path: most cells are printable and need nothing
-        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw)).strip()
+        raw = _visible(raw)
     elif raw[0] == " " or raw[-1] == " ":
         raw = raw.strip()
     if raw[:2] == '="' and raw[-1:] == '"' and len(raw) >= 3:
@@ -55,7 +58,7 @@ def code(raw: str) -> str:
     if not raw:
         return ""
     if not raw.isprintable():
-        raw = _DROP.sub("", _TO_SPACE.sub(" ", raw)).strip()
+        raw = _visible(raw)
     elif raw[0] == " " or raw[-1] == " ":
         raw = raw.strip()
     first = raw[:1]

@@ -220,12 +220,13 @@ def open_session_of(conn: Connection, order_id: int) -> Row[Any] | None:
 
 
 def register_bench(conn: Connection, bench: str, printer_spec: str | None) -> None:
-    """The bench row, created on its first start (its printer can be changed later)."""
+    """The bench row, created on its first start. An empty printer spec means none is
+    configured for the bench: the print worker then uses the one it was given."""
     conn.execute(
         _INSERT_BENCH[conn.dialect.name],
         {
             "name": bench,
-            "printer_spec": printer_spec or "mock",
+            "printer_spec": printer_spec or "",
             "created_at": datetime.now(UTC),
         },
     )
