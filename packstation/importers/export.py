@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packstation.domain.carriers import carrier_name
 from packstation.errors import UserError
 
 EXPORT_FORMATS = ("taobao", "jd", "pdd", "csv")
@@ -40,22 +41,6 @@ PLATFORMS: dict[str, frozenset[str]] = {
     "taobao": frozenset({"taobao", "tmall"}),
     "jd": frozenset({"jd"}),
     "pdd": frozenset({"pdd"}),
-}
-# Carrier codes used in the generic file -> the names the platforms' carrier lists use.
-CARRIER_NAMES = {
-    "SF": "顺丰速运",
-    "YTO": "圆通速递",
-    "ZTO": "中通快递",
-    "STO": "申通快递",
-    "YD": "韵达快递",
-    "YUNDA": "韵达快递",
-    "EMS": "EMS",
-    "YZPY": "邮政快递包裹",
-    "JD": "京东快递",
-    "JT": "极兔速递",
-    "JTSD": "极兔速递",
-    "DBL": "德邦快递",
-    "DEPPON": "德邦快递",
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -84,10 +69,6 @@ def escape_cell(value: str) -> str:
     if value.startswith(_FORMULA_START):
         return "'" + value
     return value
-
-
-def carrier_name(code: str) -> str:
-    return CARRIER_NAMES.get(code.strip().upper(), code.strip())
 
 
 def _when(value: dt.datetime | str) -> str:

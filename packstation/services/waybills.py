@@ -23,6 +23,7 @@ from sqlalchemy import Connection, Row, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules, city_key
+from packstation.domain.carriers import carrier_name
 from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
 from packstation.domain.shipments import internal_shipment_id
 from packstation.errors import UserError
@@ -49,6 +50,12 @@ class Sender:
     name: str = "PackStation 发货仓"
     phone: str = ""
     address: str = ""
+
+
+def carrier_label(code: str) -> str:
+    """The label header: the carrier's name and its code (`顺丰速运 SF`), as waybills print."""
+    name = carrier_name(code)
+    return f"{name} {code.strip()}" if name != code.strip() else name
 
 
 def load_sender(conn: Connection) -> Sender:
@@ -143,7 +150,7 @@ def waybill_for_order(
     waybill_no = internal_shipment_id(order.id) if internal else order.waybill_no.strip()
     try:
         return WaybillData(
-            carrier=order.carrier or "",
+            carrier=carrier_label(order.carrier or ""),
             waybill_no=waybill_no,
             order_no=order.order_no,
             printed_at=printed_at or datetime.now(UTC),
