@@ -32,28 +32,13 @@ import statistics
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime
 
 from packstation.labels import PriorityMark, WaybillData, render_waybill
+from packstation.labels.sample import PRIORITY_SAMPLE
 
 PRINT_SPEED_MM_S = 150.0
 
-BASE = WaybillData(
-    carrier="中通快递 ZTO",
-    waybill_no="75312345678901",
-    order_no="TB3891234567890123",
-    printed_at=datetime(2026, 11, 11, 0, 12),
-    sort_text="浙 杭州 西湖 571-W12",
-    recipient_name="张伟",
-    recipient_phone="13812345678",
-    recipient_address="浙江省杭州市西湖区文三路 478 号华星时代广场 A 座 1203 室（前台代收）",
-    sender_name="好物旗舰店",
-    sender_phone="0571-88886666",
-    sender_address="浙江省金华市义乌市福田街道国际商贸城五区 2 号仓",
-    item_summary="保温杯 500ml 黑色 ×2；不锈钢饭盒 三层 ×1",
-    remarks="易碎品轻放，双十一优先发货",
-    bench="B-03",
-)
+BASE = PRIORITY_SAMPLE
 STREETS = ["文三路", "天目山路", "莫干山路", "延安路", "解放路", "庆春路", "凤起路", "体育场路"]
 
 
