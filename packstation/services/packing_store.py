@@ -22,6 +22,7 @@ from sqlalchemy import (
     exists,
     func,
     insert,
+    literal,
     or_,
     select,
     text,
@@ -35,6 +36,7 @@ from packstation.domain.scanning import CodeMatch, Resolution
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.services.boxes import Box, LineProgress
 from packstation.storage.conflicts import insert_unless_exists
+from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import (
     Barcode,
     Bench,
@@ -83,6 +85,25 @@ _ORDER_BY_ID = (
     .outerjoin(PackSession, and_(PackSession.order_id == Order.id, _OPEN))
     .where(Order.id == bindparam("order_id"))
 )
+_OTHER_LINE = aliased(OrderLine)
+_OLDEST_SINGLE_ITEM = (
+    select(
+        *_ORDER_COLUMNS,
+        literal(None).label("open_session"),
+        literal(None).label("open_bench"),
+    )
+    .join(OrderLine, OrderLine.order_id == Order.id)
+    .where(
+        OrderLine.sku == bindparam("sku"),
+        OrderLine.quantity >= bindparam("units"),
+        Order.status == OrderStatus.PAID.value,
+        Order.intercept_reason.is_(None),
+        ~exists().where(and_(_OTHER_LINE.order_id == Order.id, _OTHER_LINE.id != OrderLine.id)),
+        ~exists().where(and_(PackSession.order_id == Order.id, _OPEN)),
+    )
+    .order_by(Order.imported_at, Order.id)
+    .limit(1)
+)
 # The conflict target is the partial unique index: its predicate must be written as in it.
 _INSERT_SESSION = insert_unless_exists(
     PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
@@ -100,7 +121,8 @@ _ORDER_STATE = select(Order.status, Order.version, Order.intercept_reason).where
 # A scan into an open box reads its session, its order and what the code stands for in
 # one round trip, and locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
 # holds the database) so an import cannot change the order between this read and a seal.
-_SCAN_CONTEXT = (
+_KEY_SLOTS = 4  # a scan has at most 4 lookup keys (code, GTIN-14, EAN-13, UPC-A)
+_SCAN_CONTEXT = DriverStatement(
     select(
         PackSession.state,
         Order.status,
@@ -112,12 +134,26 @@ _SCAN_CONTEXT = (
     )
     .select_from(PackSession)
     .join(Order, Order.id == PackSession.order_id)
-    .outerjoin(Barcode, Barcode.code.in_(bindparam("keys", expanding=True)))
+    .outerjoin(Barcode, Barcode.code.in_([bindparam(f"k{i}") for i in range(_KEY_SLOTS)]))
     .outerjoin(Product, Product.id == Barcode.product_id)
     .where(PackSession.id == bindparam("session_id"))
     .with_for_update(of=Order)
 )
-_INSERT_SCAN = insert(ScanEvent)
+_SCAN_COLUMNS = (
+    "session_id",
+    "order_id",
+    "bench",
+    "packer",
+    "at",
+    "raw_code",
+    "code",
+    "verdict",
+    "sku",
+    "units",
+)
+_INSERT_SCAN = DriverStatement(
+    insert(ScanEvent).values({name: bindparam(name) for name in _SCAN_COLUMNS})
+)
 _RESOLVE_EXACT = (
     select(Barcode.code, Product.sku, Barcode.units)
     .join(Product, Product.id == Barcode.product_id)
@@ -192,23 +228,12 @@ def order_by_id(conn: Connection, order_id: int) -> Row[Any] | None:
 
 
 def oldest_single_item_order(conn: Connection, sku: str, units: int) -> Row[Any] | None:
-    """The oldest packable order of just `sku` that a scan of `units` units fits."""
-    other_line = aliased(OrderLine)
-    order_id = conn.scalar(
-        select(Order.id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .where(
-            OrderLine.sku == sku,
-            OrderLine.quantity >= units,
-            Order.status == OrderStatus.PAID.value,
-            Order.intercept_reason.is_(None),
-            ~exists().where(and_(other_line.order_id == Order.id, other_line.id != OrderLine.id)),
-            ~exists().where(and_(PackSession.order_id == Order.id, _OPEN)),
-        )
-        .order_by(Order.imported_at, Order.id)
-        .limit(1)
-    )
-    return None if order_id is None else order_by_id(conn, order_id)
+    """The oldest packable order of just `sku` that a scan of `units` units fits.
+
+    One statement, so the row the caller checks again after inserting its session is the
+    row it chose by (a second read could already see another bench's packed order).
+    """
+    return conn.execute(_OLDEST_SINGLE_ITEM, {"sku": sku, "units": units}).first()
 
 
 def open_bench_of(conn: Connection, order_id: int) -> str | None:
@@ -298,18 +323,17 @@ def scan_context(
 ) -> ScanContext:
     """Whether the box is still this bench's to fill, whether its order still stands, and
     (for `scanned`) which products the code stands for."""
-    keys = list(scanned.keys) if scanned is not None else []
-    rows = conn.execute(_SCAN_CONTEXT, {"session_id": session_id, "keys": keys}).all()
-    first = rows[0]
+    keys = list(scanned.keys) if scanned is not None and scanned.usable else [""]
+    slots = {f"k{i}": keys[min(i, len(keys) - 1)] for i in range(_KEY_SLOTS)}
+    rows = _SCAN_CONTEXT.rows(conn, {"session_id": session_id, **slots})
+    state, status, current_version, intercept_reason = rows[0][:4]
     resolution = Resolution(())
     if scanned is not None and scanned.usable:
-        found = [(row.code, row.sku, row.units) for row in rows if row.code is not None]
+        found = [row[4:] for row in rows if row[4] is not None]
         resolution = _best_match(scanned, found) or _folded_match(conn, scanned)
     return ScanContext(
-        session_open=first.state == "open",
-        stop_reason=stop_reason(
-            first.status, first.intercept_reason, changed=first.version != version
-        ),
+        session_open=state == "open",
+        stop_reason=stop_reason(status, intercept_reason, changed=current_version != version),
         resolution=resolution,
     )
 
@@ -349,7 +373,7 @@ def _sorted(matches: set[CodeMatch]) -> tuple[CodeMatch, ...]:
 
 
 def log_scan(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(_INSERT_SCAN, values)
+    _INSERT_SCAN.execute(conn, values)
 
 
 def load_box(

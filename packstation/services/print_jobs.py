@@ -15,6 +15,7 @@ from packstation.domain.orders import OrderStatus
 from packstation.errors import UserError
 from packstation.storage.conflicts import insert_unless_exists
 from packstation.storage.database import Database
+from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import Order, PackSession, PrintJob
 
 
@@ -29,14 +30,33 @@ def completion_key(session_id: int) -> str:
     return f"session:{session_id}:completion"
 
 
-_INSERT_JOB = insert_unless_exists(PrintJob, [PrintJob.idempotency_key], PrintJob.id)
+_JOB_COLUMNS = (
+    "idempotency_key",
+    "order_id",
+    "session_id",
+    "bench",
+    "printer_spec",
+    "reason",
+    "state",
+    "attempts",
+    "created_at",
+    "updated_at",
+)
+# The completion path runs on the driver (storage.driver): it is part of the scan that
+# completes the box, and the packer waits for that scan.
+_INSERT_JOB = {
+    dialect: DriverStatement(statement.values({c: bindparam(c) for c in _JOB_COLUMNS}))
+    for dialect, statement in insert_unless_exists(
+        PrintJob, [PrintJob.idempotency_key], PrintJob.id
+    ).items()
+}
 _JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
-_CLOSE_OPEN_SESSION = (
+_CLOSE_OPEN_SESSION = DriverStatement(
     update(PackSession)
     .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
     .values(state="completed", closed_at=bindparam("now"))
 )
-_MARK_PACKED = (
+_MARK_PACKED = DriverStatement(
     update(Order)
     .where(Order.id == bindparam("order_id"))
     .values(status=OrderStatus.PACKED.value, packed_at=bindparam("now"))
@@ -49,8 +69,8 @@ def queue_completion_job(
     """The completion job of a session: created once, returned again on every retry."""
     key = completion_key(session_id)
     now = datetime.now(UTC)
-    job_id = conn.scalar(
-        _INSERT_JOB[conn.dialect.name],
+    inserted = _INSERT_JOB[conn.dialect.name].rows(
+        conn,
         {
             "idempotency_key": key,
             "order_id": order_id,
@@ -64,9 +84,9 @@ def queue_completion_job(
             "updated_at": now,
         },
     )
-    if job_id is None:  # queued before: a retried completion
-        job_id = conn.scalar(_JOB_BY_KEY, {"key": key})
-    return job_id
+    if inserted:
+        return int(inserted[0][0])
+    return conn.scalar(_JOB_BY_KEY, {"key": key})  # queued before: a retried completion
 
 
 def seal_session(
@@ -81,8 +101,8 @@ def seal_session(
     """Complete an open session: session closed, order packed, label queued (or not, for
     pre-printed waybills). The caller knows the session is open in this transaction."""
     now = datetime.now(UTC)
-    conn.execute(_CLOSE_OPEN_SESSION, {"session_id": session_id, "now": now})
-    conn.execute(_MARK_PACKED, {"order_id": order_id, "now": now})
+    _CLOSE_OPEN_SESSION.execute(conn, {"session_id": session_id, "now": now})
+    _MARK_PACKED.execute(conn, {"order_id": order_id, "now": now})
     if not print_label:
         return None
     return queue_completion_job(conn, session_id, order_id, bench, printer_spec)
