@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row
+from sqlalchemy import Connection
 
 from packstation.domain.codes import CodeRules, ScannedCode, normalise
 from packstation.domain.orders import DONE_STATUSES
@@ -25,6 +25,7 @@ from packstation.errors import UserError
 from packstation.services import packing_store as store
 from packstation.services.audit import record_audit
 from packstation.services.boxes import Box, ScanResult
+from packstation.services.open_box import OpenBox, load_box
 from packstation.services.print_jobs import seal_session
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
@@ -59,7 +60,7 @@ class PackingStation:
         self.db = db
         self.settings = settings
         self._clock = clock
-        self._open: store.OpenBox | None = None
+        self._open: OpenBox | None = None
         self._last_code: str | None = None
         self._last_at: float | None = None
         self._conn: Connection | None = None
@@ -74,7 +75,7 @@ class PackingStation:
         with self.db.transaction() as conn:
             store.register_bench(conn, self.settings.bench, self.settings.printer_spec)
             session_id = store.bench_session(conn, self.settings.bench)
-            self._open = store.load_box(conn, session_id) if session_id is not None else None
+            self._open = load_box(conn, session_id) if session_id is not None else None
         return self.box
 
     def scan(self, raw: str, *, live: bool = True) -> ScanResult:
@@ -187,7 +188,7 @@ class PackingStation:
                 order.order_no,
                 {"from_bench": order.open_bench, "to_bench": self.settings.bench},
             )
-            self._open = store.load_box(conn, session_id)
+            self._open = load_box(conn, session_id)
             return self._log(
                 conn, order_code, scanned, Verdict.ORDER_OPENED, other_bench=order.open_bench
             )
@@ -207,7 +208,7 @@ class PackingStation:
                 conn, raw, scanned, verdict, order_id=order.id, order_no=order.order_no, **extra
             )
         if order.open_session is not None:  # this bench's own box, e.g. after a restart
-            self._open = store.load_box(conn, order.open_session)
+            self._open = load_box(conn, order.open_session)
             return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
         session_id = store.insert_session(
             conn, order.id, order.version, self.settings.bench, self.settings.packer
@@ -225,10 +226,10 @@ class PackingStation:
         if not store.unchanged_since_read(conn, order):  # packed or changed while we waited
             store.discard_session(conn, session_id)
             return self._open_order(conn, raw, scanned)  # judge it as it is now
-        self._open = store.load_box(conn, session_id, order, order.version)
+        self._open = load_box(conn, session_id, order, order.version)
         return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
 
-    def _refusal(self, order: Row[Any]) -> tuple[Verdict, dict[str, Any]] | None:
+    def _refusal(self, order: store.OrderRow) -> tuple[Verdict, dict[str, Any]] | None:
         """Why this order cannot be opened here, or None."""
         reason = store.stop_reason(order.status, order.intercept_reason)
         if reason is not None:
@@ -255,7 +256,7 @@ class PackingStation:
             if session_id is not None and not store.unchanged_since_read(conn, order):
                 store.discard_session(conn, session_id)  # another bench packed it meanwhile
             elif session_id is not None:
-                self._open = store.load_box(conn, session_id, order, order.version)
+                self._open = load_box(conn, session_id, order, order.version)
                 result = self._scan_unit(conn, raw, scanned, resolution=resolution)
                 if result.verdict is Verdict.OK:
                     return replace(result, verdict=Verdict.ORDER_OPENED)

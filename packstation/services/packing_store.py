@@ -9,18 +9,16 @@ reads and writes share one transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
-    Row,
     and_,
     bindparam,
     delete,
     exists,
-    func,
     insert,
     literal,
     or_,
@@ -34,7 +32,6 @@ from packstation.domain.codes import ScannedCode, case_folded
 from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
 from packstation.domain.scanning import CodeMatch, Resolution
 from packstation.domain.shipments import order_id_from_shipment_id
-from packstation.services.boxes import Box, LineProgress
 from packstation.storage.conflicts import insert_unless_exists
 from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import (
@@ -46,6 +43,29 @@ from packstation.storage.tables import (
     Product,
     ScanEvent,
 )
+
+
+class OrderRow(NamedTuple):
+    """An order as the bench reads it, with the bench holding it open (if any)."""
+
+    id: int
+    order_no: str
+    status: str
+    version: int
+    intercept_reason: str | None
+    platform: str
+    recipient: str
+    address: str
+    province: str
+    city: str
+    district: str
+    priority: str | None
+    address_ambiguous: bool
+    carrier: str
+    waybill_no: str
+    open_session: int | None
+    open_bench: str | None
+
 
 _OPEN = PackSession.state == "open"
 _ORDER_COLUMNS = (
@@ -67,7 +87,7 @@ _ORDER_COLUMNS = (
 )
 _CODE = bindparam("code")
 # The order a code names, with the bench holding it open (if any), in one round trip.
-_FIND_ORDER = (
+_FIND_ORDER = DriverStatement(
     select(
         *_ORDER_COLUMNS, PackSession.id.label("open_session"), PackSession.bench.label("open_bench")
     )
@@ -78,7 +98,7 @@ _FIND_ORDER = (
     .order_by((Order.order_no == _CODE).desc(), Order.id)
     .limit(1)
 )
-_ORDER_BY_ID = (
+_ORDER_BY_ID = DriverStatement(
     select(
         *_ORDER_COLUMNS, PackSession.id.label("open_session"), PackSession.bench.label("open_bench")
     )
@@ -86,7 +106,7 @@ _ORDER_BY_ID = (
     .where(Order.id == bindparam("order_id"))
 )
 _OTHER_LINE = aliased(OrderLine)
-_OLDEST_SINGLE_ITEM = (
+_OLDEST_SINGLE_ITEM = DriverStatement(
     select(
         *_ORDER_COLUMNS,
         literal(None).label("open_session"),
@@ -105,18 +125,29 @@ _OLDEST_SINGLE_ITEM = (
     .limit(1)
 )
 # The conflict target is the partial unique index: its predicate must be written as in it.
-_INSERT_SESSION = insert_unless_exists(
-    PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
+_SESSION_COLUMNS = (
+    "order_id",
+    "bench",
+    "packer",
+    "state",
+    "order_version",
+    "taken_over_from",
+    "opened_at",
 )
+_INSERT_SESSION = {
+    dialect: DriverStatement(statement.values({c: bindparam(c) for c in _SESSION_COLUMNS}))
+    for dialect, statement in insert_unless_exists(
+        PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
+    ).items()
+}
 _INSERT_BENCH = insert_unless_exists(Bench, [Bench.name], Bench.id)
 _OPEN_BENCH_OF_ORDER = select(PackSession.bench).where(
     PackSession.order_id == bindparam("order_id"), _OPEN
 )
-_OPEN_SESSION_OF_ORDER = select(PackSession.id, PackSession.bench).where(
-    PackSession.order_id == bindparam("order_id"), _OPEN
-)
-_ORDER_STATE = select(Order.status, Order.version, Order.intercept_reason).where(
-    Order.id == bindparam("order_id")
+_ORDER_STATE = DriverStatement(
+    select(Order.status, Order.version, Order.intercept_reason).where(
+        Order.id == bindparam("order_id")
+    )
 )
 # A scan into an open box reads its session, its order and what the code stands for in
 # one round trip, and locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
@@ -164,24 +195,11 @@ _RESOLVE_FOLDED = (
     .join(Product, Product.id == Barcode.product_id)
     .where(Barcode.code_folded == bindparam("folded"))
 )
-_SESSION = select(
-    PackSession.order_id, PackSession.order_version, PackSession.taken_over_from
-).where(PackSession.id == bindparam("session_id"))
 _BENCH_SESSION = (
     select(PackSession.id)
     .where(PackSession.bench == bindparam("bench"), _OPEN)
     .order_by(PackSession.id.desc())
     .limit(1)
-)
-_LINES = (
-    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
-    .where(OrderLine.order_id == bindparam("order_id"))
-    .order_by(OrderLine.id)
-)
-_PACKED_IN_SESSIONS = (
-    select(ScanEvent.sku, func.sum(ScanEvent.units))
-    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
-    .group_by(ScanEvent.sku)
 )
 _CLOSE_SESSION = (
     update(PackSession)
@@ -190,21 +208,14 @@ _CLOSE_SESSION = (
 )
 
 
-@dataclass(slots=True)
-class OpenBox:
-    """The box open at a bench: what the order needs and what is in it (committed)."""
-
-    box: Box
-    version: int
-    required: dict[str, int]
-    packed: dict[str, int]
-
-    def count(self, match: CodeMatch) -> None:
-        self.packed[match.sku] = self.packed.get(match.sku, 0) + match.units
-        self.box = _with_packed(self.box, self.packed)
+def _first_order(
+    statement: DriverStatement, conn: Connection, params: dict[str, Any]
+) -> OrderRow | None:
+    rows = statement.rows(conn, params)
+    return OrderRow._make(rows[0]) if rows else None
 
 
-def find_order(conn: Connection, scanned: ScannedCode) -> Row[Any] | None:
+def find_order(conn: Connection, scanned: ScannedCode) -> OrderRow | None:
     """The order a code names: order number, platform order number, waybill number, or
     the internal shipment id printed on labels of orders without a carrier number.
 
@@ -214,34 +225,30 @@ def find_order(conn: Connection, scanned: ScannedCode) -> Row[Any] | None:
     if not scanned.usable:
         return None
     for code in dict.fromkeys((scanned.code, scanned.code.swapcase())):
-        row = conn.execute(_FIND_ORDER, {"code": code}).first()
+        row = _first_order(_FIND_ORDER, conn, {"code": code})
         if row:
             return row
     internal = order_id_from_shipment_id(scanned.code.upper())
     if internal is not None:
-        return conn.execute(_ORDER_BY_ID, {"order_id": internal}).first()
+        return _first_order(_ORDER_BY_ID, conn, {"order_id": internal})
     return None
 
 
-def order_by_id(conn: Connection, order_id: int) -> Row[Any] | None:
-    return conn.execute(_ORDER_BY_ID, {"order_id": order_id}).first()
+def order_by_id(conn: Connection, order_id: int) -> OrderRow | None:
+    return _first_order(_ORDER_BY_ID, conn, {"order_id": order_id})
 
 
-def oldest_single_item_order(conn: Connection, sku: str, units: int) -> Row[Any] | None:
+def oldest_single_item_order(conn: Connection, sku: str, units: int) -> OrderRow | None:
     """The oldest packable order of just `sku` that a scan of `units` units fits.
 
     One statement, so the row the caller checks again after inserting its session is the
     row it chose by (a second read could already see another bench's packed order).
     """
-    return conn.execute(_OLDEST_SINGLE_ITEM, {"sku": sku, "units": units}).first()
+    return _first_order(_OLDEST_SINGLE_ITEM, conn, {"sku": sku, "units": units})
 
 
 def open_bench_of(conn: Connection, order_id: int) -> str | None:
     return conn.scalar(_OPEN_BENCH_OF_ORDER, {"order_id": order_id})
-
-
-def open_session_of(conn: Connection, order_id: int) -> Row[Any] | None:
-    return conn.execute(_OPEN_SESSION_OF_ORDER, {"order_id": order_id}).first()
 
 
 def register_bench(conn: Connection, bench: str, printer_spec: str | None) -> None:
@@ -270,8 +277,8 @@ def insert_session(
     taken_over_from: int | None = None,
 ) -> int | None:
     """A new open session, or None when the database says one is open already."""
-    return conn.scalar(
-        _INSERT_SESSION[conn.dialect.name],
+    inserted = _INSERT_SESSION[conn.dialect.name].rows(
+        conn,
         {
             "order_id": order_id,
             "bench": bench,
@@ -282,9 +289,10 @@ def insert_session(
             "opened_at": datetime.now(UTC),
         },
     )
+    return int(inserted[0][0]) if inserted else None
 
 
-def unchanged_since_read(conn: Connection, order: Row[Any]) -> bool:
+def unchanged_since_read(conn: Connection, order: OrderRow) -> bool:
     """Whether the order is still as read before this bench's session row went in.
 
     A bench that opens and completes an order in one transaction (a single-item wave)
@@ -294,7 +302,7 @@ def unchanged_since_read(conn: Connection, order: Row[Any]) -> bool:
     """
     if conn.dialect.name == "sqlite":
         return True
-    now = conn.execute(_ORDER_STATE, {"order_id": order.id}).one()
+    [now] = _ORDER_STATE.rows(conn, {"order_id": order.id})
     return tuple(now) == (order.status, order.version, order.intercept_reason)
 
 
@@ -374,60 +382,3 @@ def _sorted(matches: set[CodeMatch]) -> tuple[CodeMatch, ...]:
 
 def log_scan(conn: Connection, values: dict[str, Any]) -> None:
     _INSERT_SCAN.execute(conn, values)
-
-
-def load_box(
-    conn: Connection, session_id: int, order: Row[Any] | None = None, version: int | None = None
-) -> OpenBox:
-    """The box of a session with exactly its committed units (and those of the sessions it
-    took over). A session created in this transaction passes its order row and version:
-    it holds no units yet, so nothing else needs reading."""
-    fresh = order is not None and version is not None
-    if not fresh:
-        session = conn.execute(_SESSION, {"session_id": session_id}).one()
-        order = order_by_id(conn, session.order_id)
-        version = session.order_version
-    assert order is not None and version is not None
-    required: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    for sku, title, quantity in conn.execute(_LINES, {"order_id": order.id}):
-        required[sku] = required.get(sku, 0) + quantity
-        titles.setdefault(sku, title)
-    packed: dict[str, int] = {}
-    if not fresh:
-        chain = _session_chain(conn, session_id, session.taken_over_from)
-        packed = {
-            sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
-        }
-    box = Box(
-        session_id=session_id,
-        order_id=order.id,
-        order_no=order.order_no,
-        platform=order.platform,
-        recipient=order.recipient,
-        address=order.address,
-        province=order.province,
-        city=order.city,
-        district=order.district,
-        priority=order.priority,
-        address_ambiguous=order.address_ambiguous,
-        carrier=order.carrier,
-        waybill_no=order.waybill_no,
-        lines=tuple(LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items()),
-    )
-    return OpenBox(box=_with_packed(box, packed), version=version, required=required, packed=packed)
-
-
-def _session_chain(conn: Connection, session_id: int, previous: int | None) -> list[int]:
-    """This session and the ones it took over: their units are in the same box."""
-    chain = [session_id]
-    while previous is not None:
-        chain.append(previous)
-        previous = conn.execute(_SESSION, {"session_id": previous}).one().taken_over_from
-    return chain
-
-
-def _with_packed(box: Box, packed: dict[str, int]) -> Box:
-    return replace(
-        box, lines=tuple(replace(line, packed=int(packed.get(line.sku, 0))) for line in box.lines)
-    )

@@ -1,0 +1,99 @@
+"""The box open at a bench, rebuilt from the database: what the order needs and exactly
+the units committed for it (including those of the sessions it took over)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Connection, bindparam, func, select
+
+from packstation.domain.scanning import CodeMatch
+from packstation.services.boxes import Box, LineProgress
+from packstation.services.packing_store import OrderRow, order_by_id
+from packstation.storage.driver import DriverStatement
+from packstation.storage.tables import OrderLine, PackSession, ScanEvent
+
+_SESSION = select(
+    PackSession.order_id, PackSession.order_version, PackSession.taken_over_from
+).where(PackSession.id == bindparam("session_id"))
+_LINES = DriverStatement(
+    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
+    .where(OrderLine.order_id == bindparam("order_id"))
+    .order_by(OrderLine.id)
+)
+_PACKED_IN_SESSIONS = (
+    select(ScanEvent.sku, func.sum(ScanEvent.units))
+    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
+    .group_by(ScanEvent.sku)
+)
+
+
+@dataclass(slots=True)
+class OpenBox:
+    """The box open at a bench: what the order needs and what is in it (committed)."""
+
+    box: Box
+    version: int
+    required: dict[str, int]
+    packed: dict[str, int]
+
+    def count(self, match: CodeMatch) -> None:
+        self.packed[match.sku] = self.packed.get(match.sku, 0) + match.units
+        self.box = _with_packed(self.box, self.packed)
+
+
+def load_box(
+    conn: Connection, session_id: int, order: OrderRow | None = None, version: int | None = None
+) -> OpenBox:
+    """The box of a session with exactly its committed units (and those of the sessions it
+    took over). A session created in this transaction passes its order row and version:
+    it holds no units yet, so nothing else needs reading."""
+    fresh = order is not None and version is not None
+    if not fresh:
+        session = conn.execute(_SESSION, {"session_id": session_id}).one()
+        order = order_by_id(conn, session.order_id)
+        version = session.order_version
+    assert order is not None and version is not None
+    required: dict[str, int] = {}
+    titles: dict[str, str] = {}
+    for sku, title, quantity in _LINES.rows(conn, {"order_id": order.id}):
+        required[sku] = required.get(sku, 0) + quantity
+        titles.setdefault(sku, title)
+    packed: dict[str, int] = {}
+    if not fresh:
+        chain = _session_chain(conn, session_id, session.taken_over_from)
+        packed = {
+            sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
+        }
+    box = Box(
+        session_id=session_id,
+        order_id=order.id,
+        order_no=order.order_no,
+        platform=order.platform,
+        recipient=order.recipient,
+        address=order.address,
+        province=order.province,
+        city=order.city,
+        district=order.district,
+        priority=order.priority,
+        address_ambiguous=bool(order.address_ambiguous),  # SQLite's driver says 0/1
+        carrier=order.carrier,
+        waybill_no=order.waybill_no,
+        lines=tuple(LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items()),
+    )
+    return OpenBox(box=_with_packed(box, packed), version=version, required=required, packed=packed)
+
+
+def _session_chain(conn: Connection, session_id: int, previous: int | None) -> list[int]:
+    """This session and the ones it took over: their units are in the same box."""
+    chain = [session_id]
+    while previous is not None:
+        chain.append(previous)
+        previous = conn.execute(_SESSION, {"session_id": previous}).one().taken_over_from
+    return chain
+
+
+def _with_packed(box: Box, packed: dict[str, int]) -> Box:
+    return replace(
+        box, lines=tuple(replace(line, packed=int(packed.get(line.sku, 0))) for line in box.lines)
+    )
