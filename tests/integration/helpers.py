@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, text
 
 from packstation.domain.codes import CodeRules
+from packstation.domain.verdicts import Verdict
 from packstation.services.packing import PackingStation, StationSettings
 from packstation.storage.database import Database
-from packstation.storage.tables import Base, PackSession, ScanEvent
+from packstation.storage.tables import Base, Order, PackSession, ScanEvent
 
 HUMAN_PACE_S = 1.0  # a person rescanning: well outside the bounce window
 
@@ -103,3 +104,25 @@ def blocked_by(db: Database, pid: int) -> bool:
         return bool(conn.scalar(text(
             "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
             {"pid": pid}))
+
+
+def scan_all(bench: PackingStation, *codes: str) -> list[Verdict]:
+    return [bench.scan(code).verdict for code in codes]
+
+
+def order_row(db: Database, order_no: str) -> tuple[str, str | None, int]:
+    with db.transaction() as conn:
+        row = conn.execute(select(Order.status, Order.intercept_reason, Order.id)
+                           .where(Order.order_no == order_no)).one()
+    return row.status, row.intercept_reason, row.id
+
+
+def session_states(db: Database) -> list[tuple[str, str]]:
+    with db.transaction() as conn:
+        return [tuple(r) for r in conn.execute(
+            select(PackSession.bench, PackSession.state).order_by(PackSession.id))]
+
+
+def count(db: Database, table: type) -> int:
+    with db.transaction() as conn:
+        return conn.scalar(select(func.count()).select_from(table)) or 0
