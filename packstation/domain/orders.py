@@ -26,3 +26,16 @@ class InterceptReason(StrEnum):
 
 STOPPED_STATUSES = frozenset({OrderStatus.CANCELLED, OrderStatus.REFUNDED})
 DONE_STATUSES = frozenset({OrderStatus.PACKED, OrderStatus.SHIPPED})
+
+
+def stop_reason(status: str, intercept_reason: str | None, *, changed: bool = False) -> str | None:
+    """Why an order's parcel must not ship now, or None.
+
+    Cancelled or refunded wins; then the reason an import recorded; `changed` is a bench's
+    own finding that the order is not the version it opened.
+    """
+    if status in STOPPED_STATUSES:
+        return status
+    if intercept_reason:
+        return intercept_reason
+    return "changed" if changed else None

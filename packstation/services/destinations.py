@@ -34,10 +34,11 @@ RULES_SETTING = "priority.rules"
 def load_rules(db: Database) -> PriorityRules:
     """The rules in force: the stored ones, else the five default cities."""
     with db.transaction() as conn:
-        return _load_rules(conn)
+        return rules_in_force(conn)
 
 
-def _load_rules(conn: Connection) -> PriorityRules:
+def rules_in_force(conn: Connection) -> PriorityRules:
+    """The rules in force, read in the caller's transaction."""
     stored = conn.scalar(select(Setting.value).where(Setting.key == RULES_SETTING))
     return rules_from_json(stored) if stored else DEFAULT_RULES
 
@@ -49,7 +50,7 @@ def set_rules(db: Database, rules_json: str, supervisor: str, pin: str) -> int:
     actor = require_supervisor(db, supervisor, pin)
     now = datetime.now(UTC)
     with db.transaction() as conn:
-        before = _load_rules(conn)
+        before = rules_in_force(conn)
         text = rules_to_json(rules)
         if conn.scalar(select(Setting.key).where(Setting.key == RULES_SETTING)) is None:
             conn.execute(insert(Setting).values(key=RULES_SETTING, value=text, updated_at=now))
@@ -170,7 +171,7 @@ def _classified(conn: Connection, order_no: str) -> tuple[Row, AddressResult, Pr
     ).first()
     if order is None:
         raise UserError(f"找不到订单：{order_no}", f"order not found: {order_no}")
-    rules = _load_rules(conn)
+    rules = rules_in_force(conn)
     # Stored province/city are empty for an ambiguous address: classify the raw text again.
     result = classify(order.address, "", "", "", rules=rules)
     return order, result, rules

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from packstation.domain.codes import CodeRules, ScannedCode, normalise
-from packstation.domain.orders import DONE_STATUSES
+from packstation.domain.orders import DONE_STATUSES, stop_reason
 from packstation.domain.scanning import DEFAULT_BOUNCE_WINDOW_S, Resolution, is_bounce, judge_unit
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
@@ -231,7 +231,7 @@ class PackingStation:
 
     def _refusal(self, order: store.OrderRow) -> tuple[Verdict, dict[str, Any]] | None:
         """Why this order cannot be opened here, or None."""
-        reason = store.stop_reason(order.status, order.intercept_reason)
+        reason = stop_reason(order.status, order.intercept_reason)
         if reason is not None:
             return Verdict.INTERCEPTED, {"intercept_reason": reason}
         if order.status in DONE_STATUSES:

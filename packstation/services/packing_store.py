@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from packstation.domain.codes import ScannedCode, case_folded
-from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
+from packstation.domain.orders import OrderStatus, stop_reason
 from packstation.domain.scanning import CodeMatch, Resolution
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.storage.conflicts import insert_unless_exists
@@ -344,14 +344,6 @@ def scan_context(
         stop_reason=stop_reason(status, intercept_reason, changed=current_version != version),
         resolution=resolution,
     )
-
-
-def stop_reason(status: str, reason: str | None, *, changed: bool = False) -> str | None:
-    if status in STOPPED_STATUSES:
-        return status
-    if reason:
-        return reason
-    return "changed" if changed else None
 
 
 def resolve(conn: Connection, scanned: ScannedCode) -> Resolution:

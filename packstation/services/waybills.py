@@ -24,12 +24,13 @@ from sqlalchemy.exc import IntegrityError
 
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules, city_key
 from packstation.domain.carriers import carrier_name
-from packstation.domain.orders import STOPPED_STATUSES, OrderStatus
+from packstation.domain.orders import OrderStatus, stop_reason
 from packstation.domain.shipments import internal_shipment_id
 from packstation.errors import UserError
 from packstation.labels import PRIORITY_MARKS, PriorityMark, WaybillData
 from packstation.labels.model import LabelDataError
 from packstation.services.audit import record_audit
+from packstation.services.destinations import rules_in_force
 from packstation.services.print_jobs import JobState
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
@@ -113,18 +114,19 @@ def waybill_for_order(
     *,
     bench: str = "",
     printed_at: datetime | None = None,
-    rules: PriorityRules = DEFAULT_RULES,
+    rules: PriorityRules | None = None,
     allow_stopped: bool = False,
 ) -> WaybillData:
     """Everything the waybill of one order says; LabelDataError if it cannot be a label.
 
     A stopped order (cancelled, refunded, changed after packing) raises OrderStoppedError
     unless `allow_stopped` (a preview), so no label reaches a parcel that must not ship.
+    The priority block follows `rules`, by default the rules in force (shared settings).
     """
     order = conn.execute(select(Order.__table__).where(Order.id == order_id)).one_or_none()
     if order is None:
         raise UserError(f"找不到订单（编号 {order_id}）", f"order id {order_id} not found")
-    stop = order.intercept_reason or (order.status if order.status in STOPPED_STATUSES else None)
+    stop = stop_reason(order.status, order.intercept_reason)
     if stop and not allow_stopped:
         raise OrderStoppedError(
             f"订单 {order.order_no} 已拦截（{stop}）：不打印面单，请把包裹交给主管",
@@ -140,6 +142,7 @@ def waybill_for_order(
         )
     ]
     sender = load_sender(conn)
+    rules = rules or rules_in_force(conn)
     mark = priority_mark(order.priority, rules)
     remarks = order.remarks
     if mark is None and order.priority:

@@ -18,6 +18,7 @@ from packstation.services.destinations import (
 )
 from packstation.services.packing import PackingStation, StationSettings
 from packstation.services.users import PermissionDeniedError, add_user
+from packstation.services.waybills import waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import AuditRecord, Order
 from tests.factories import MUG, TEE, load, order
@@ -138,3 +139,17 @@ def test_rules_need_a_supervisor_and_valid_json(db: Database) -> None:
     assert priority_of(db, "H1") == "hangzhou"
     assert load_rules(db) == DEFAULT_RULES
     assert audit_actions(db) == []
+
+
+def test_waybills_follow_the_rules_in_force(db: Database) -> None:
+    add_user(db, "boss", "supervisor", "2468")
+    load(db, order("H1", TEE, address="浙江省 杭州市 西湖区 文三路 90号"),
+         order("N1", TEE, address="江苏省 南京市 鼓楼区 上海路 10号"))
+    set_rules(db, rules_with(drop="hangzhou", add=NANJING), "boss", "2468")
+    with db.transaction() as conn:
+        ids = dict(conn.execute(select(Order.order_no, Order.id)).all())
+        hangzhou = waybill_for_order(conn, ids["H1"])
+        nanjing = waybill_for_order(conn, ids["N1"])
+    assert hangzhou.priority is None and "优先" not in hangzhou.remarks
+    # 宁 is not one of the label's block marks, so the promise goes into the remarks.
+    assert nanjing.priority is None and "优先 宁 2日达" in nanjing.remarks
