@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from packstation.cli.common import add_db_option, database, print_json
+from packstation.domain.orders import DONE_STATUSES, stop_reason
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.messages import verdict_text
@@ -152,8 +153,8 @@ def _document(db: Database, order_no: str | None, results: list[ScanResult]) -> 
 
 
 def _state(order: Order | None, session_state: str | None) -> str:
-    if order is not None and (order.intercept_reason or order.status in ("cancelled", "refunded")):
+    if order is not None and stop_reason(order.status, order.intercept_reason):
         return "intercepted"
     if session_state in ("open", "completed", "intercepted", "cancelled"):
         return session_state
-    return "completed" if order is not None and order.status in ("packed", "shipped") else "open"
+    return "completed" if order is not None and order.status in DONE_STATUSES else "open"

@@ -73,13 +73,17 @@ def gtin_forms(gtin14: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def gtin_check_digit(body: str) -> str:
+    """The GS1 mod-10 check digit that completes `body` (any GTIN length, digits only)."""
+    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    return str((10 - total % 10) % 10)
+
+
 def gtin_check_digit_ok(digits: str) -> bool:
     """GS1 mod-10 check over any GTIN length."""
     if not digits.isdigit() or len(digits) < 8:
         return False
-    body, check = digits[:-1], int(digits[-1])
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
-    return (10 - total % 10) % 10 == check
+    return gtin_check_digit(digits[:-1]) == digits[-1]
 
 
 def _gtin_from_gs1(text: str) -> str | None:

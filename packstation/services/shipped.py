@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from packstation.domain.orders import OrderStatus
+from packstation.domain.orders import DONE_STATUSES
 from packstation.importers.export import ShippedRow
 from packstation.storage.database import Database
 from packstation.storage.tables import Order
@@ -24,7 +24,7 @@ def shipped_rows(db: Database, since: datetime | None = None) -> list[ShippedRow
             Order.packed_at,
         )
         .where(
-            Order.status.in_((OrderStatus.PACKED.value, OrderStatus.SHIPPED.value)),
+            Order.status.in_(sorted(DONE_STATUSES)),
             Order.intercept_reason.is_(None),
             Order.packed_at.is_not(None),
         )
