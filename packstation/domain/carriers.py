@@ -1,6 +1,9 @@
 """Carrier codes as files and platforms write them, and the names people read.
 
-One table for the label header and the platforms' shipping uploads, so both say the same.
+One table for the label header and the platforms' shipping uploads, so both say the same,
+except where a platform's upload matches the carrier by its own spelling: Pinduoduo's
+batch shipping compares the name with its carrier list (顺丰快递, 圆通快递, 邮政EMS, 京东配送…,
+as its carrier-list API returns them), so its upload uses that list's names.
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ CARRIER_NAMES = {
 }
 
 
-def carrier_name(code: str) -> str:
-    """The Chinese name for a known carrier code (`YTO` → 圆通速递), else the code as given."""
-    return CARRIER_NAMES.get(code.strip().upper(), code.strip())
+# Pinduoduo's spelling where it differs from CARRIER_NAMES.
+PDD_NAMES = {
+    "SF": "顺丰快递",
+    "YTO": "圆通快递",
+    "EMS": "邮政EMS",
+    "JD": "京东配送",
+}
+PLATFORM_NAMES = {"pdd": PDD_NAMES}
+
+
+def carrier_name(code: str, platform: str = "") -> str:
+    """The Chinese name for a known carrier code (`YTO` → 圆通速递), else the code as given;
+    with `platform`, the name that platform's shipping upload expects."""
+    key = code.strip().upper()
+    own = PLATFORM_NAMES.get(platform, {}).get(key)
+    return own or CARRIER_NAMES.get(key, code.strip())

@@ -5,9 +5,11 @@ Lives in `packstation.importers` because the distribution lists its packages exp
 
 Upload columns (the templates the back-ends offer for download; check them against the
 current template when a platform changes it):
-- taobao (千牛 批量发货):   订单编号, 物流公司, 运单号
-- jd (京东 批量出库):       订单号, 物流公司, 运单号
-- pdd (拼多多 批量导入发货): 订单号, 快递公司, 快递单号
+- taobao (千牛 批量发货):   订单编号, 物流公司, 运单号 (seen in public tools that fill it;
+  some template versions ask for the carrier's code in 物流公司: not confirmed)
+- jd (京东 批量出库):       订单号, 物流公司, 运单号 (no public template found: unverified)
+- pdd (拼多多 批量导入发货): 订单号, 快递公司, 快递单号 (two independent public tools fill
+  exactly these; carrier names as Pinduoduo's carrier list spells them; .xlsx preferred)
 - csv: order_no, platform_order_no, platform, carrier, waybill_no, shipped_at
 
 Formula injection (OWASP "CSV Injection"): a CSV cell starting with = + - @ tab or CR gets
@@ -107,7 +109,7 @@ def table(rows: Iterable[ShippedRow], format_: str) -> tuple[list[tuple[str, ...
                 )
             )
         else:
-            out.append((number, carrier_name(row.carrier), row.waybill_no))
+            out.append((number, carrier_name(row.carrier, format_), row.waybill_no))
     return out, ExportResult(len(out) - 1, other, no_waybill)
 
 

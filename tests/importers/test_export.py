@@ -62,6 +62,17 @@ def test_jd_and_pdd_uploads(tmp_path: Path, format_: str, header: list[str]) -> 
     assert read_csv(out, "gb18030") == [header, ["231111-1", "中通快递", "YT7000000000011"]]
 
 
+def test_pdd_upload_spells_carriers_as_pinduoduos_carrier_list(tmp_path: Path) -> None:
+    rows = [
+        row("231111-1", platform="pdd", carrier="SF", waybill="SF1400000000031"),
+        row("231111-2", platform="pdd", carrier="YTO"),
+        row("231111-3", platform="pdd", carrier="STO", waybill="773000000001"),
+    ]
+    out = tmp_path / "pdd.csv"
+    write_shipped(rows, "pdd", out)
+    assert [r[1] for r in read_csv(out, "gb18030")[1:]] == ["顺丰快递", "圆通快递", "申通快递"]
+
+
 def test_generic_csv_is_utf8_with_bom_and_every_platform(tmp_path: Path) -> None:
     out = tmp_path / "shipped.csv"
     write_shipped([row("T1001"), row("T1004", platform="jd", carrier="JD")], "csv", out)
