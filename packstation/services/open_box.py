@@ -3,13 +3,15 @@ the units committed for it (including those of the sessions it took over)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, func, select
 
 from packstation.domain.scanning import CodeMatch
 from packstation.services.boxes import Box, LineProgress
-from packstation.services.packing_store import OrderRow, order_by_id
+from packstation.services.packing_store import OrderNow, OrderRow, order_by_id
 from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import OrderLine, PackSession, ScanEvent
 
@@ -42,29 +44,38 @@ class OpenBox:
         self.box = _with_packed(self.box, self.packed)
 
 
-def load_box(
-    conn: Connection, session_id: int, order: OrderRow | None = None, version: int | None = None
+def new_box(session_id: int, order: OrderRow, now: OrderNow) -> OpenBox:
+    """The empty box of a session created in this transaction, from the order as re-read
+    after the insert (`packing_store.order_now`): nothing else needs reading."""
+    return _box(session_id, order, now.state[1], now.lines, {})
+
+
+def load_box(conn: Connection, session_id: int) -> OpenBox:
+    """The box of a stored session with exactly its committed units (and those of the
+    sessions it took over)."""
+    session = conn.execute(_SESSION, {"session_id": session_id}).one()
+    order = order_by_id(conn, session.order_id)
+    assert order is not None
+    lines = _LINES.rows(conn, {"order_id": order.id})
+    chain = _session_chain(conn, session_id, session.taken_over_from)
+    packed = {
+        sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
+    }
+    return _box(session_id, order, session.order_version, lines, packed)
+
+
+def _box(
+    session_id: int,
+    order: OrderRow,
+    version: int,
+    lines: Sequence[Sequence[Any]],
+    packed: dict[str, int],
 ) -> OpenBox:
-    """The box of a session with exactly its committed units (and those of the sessions it
-    took over). A session created in this transaction passes its order row and version:
-    it holds no units yet, so nothing else needs reading."""
-    fresh = order is not None and version is not None
-    if not fresh:
-        session = conn.execute(_SESSION, {"session_id": session_id}).one()
-        order = order_by_id(conn, session.order_id)
-        version = session.order_version
-    assert order is not None and version is not None
     required: dict[str, int] = {}
     titles: dict[str, str] = {}
-    for sku, title, quantity in _LINES.rows(conn, {"order_id": order.id}):
+    for sku, title, quantity in lines:
         required[sku] = required.get(sku, 0) + quantity
         titles.setdefault(sku, title)
-    packed: dict[str, int] = {}
-    if not fresh:
-        chain = _session_chain(conn, session_id, session.taken_over_from)
-        packed = {
-            sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
-        }
     box = Box(
         session_id=session_id,
         order_id=order.id,

@@ -25,7 +25,7 @@ from packstation.errors import UserError
 from packstation.services import packing_store as store
 from packstation.services.audit import record_audit
 from packstation.services.boxes import Box, ScanResult
-from packstation.services.open_box import OpenBox, load_box
+from packstation.services.open_box import OpenBox, load_box, new_box
 from packstation.services.print_jobs import seal_session
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
@@ -223,10 +223,11 @@ class PackingStation:
                 order_no=order.order_no,
                 other_bench=store.open_bench_of(conn, order.id),
             )
-        if not store.unchanged_since_read(conn, order):  # packed or changed while we waited
+        now = store.order_now(conn, order.id)
+        if not now.unchanged_since(order):  # packed or changed while we waited
             store.discard_session(conn, session_id)
             return self._open_order(conn, raw, scanned)  # judge it as it is now
-        self._open = load_box(conn, session_id, order, order.version)
+        self._open = new_box(session_id, order, now)
         return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
 
     def _refusal(self, order: store.OrderRow) -> tuple[Verdict, dict[str, Any]] | None:
@@ -253,14 +254,17 @@ class PackingStation:
             session_id = store.insert_session(
                 conn, order.id, order.version, self.settings.bench, self.settings.packer
             )
-            if session_id is not None and not store.unchanged_since_read(conn, order):
+            if session_id is None:
+                continue
+            now = store.order_now(conn, order.id)
+            if not now.unchanged_since(order):
                 store.discard_session(conn, session_id)  # another bench packed it meanwhile
-            elif session_id is not None:
-                self._open = load_box(conn, session_id, order, order.version)
-                result = self._scan_unit(conn, raw, scanned, resolution=resolution)
-                if result.verdict is Verdict.OK:
-                    return replace(result, verdict=Verdict.ORDER_OPENED)
-                return result
+                continue
+            self._open = new_box(session_id, order, now)
+            result = self._scan_unit(conn, raw, scanned, resolution=resolution)
+            if result.verdict is Verdict.OK:
+                return replace(result, verdict=Verdict.ORDER_OPENED)
+            return result
         return self._log(conn, raw, scanned, Verdict.IN_PROGRESS_ELSEWHERE, sku=match.sku)
 
     # -- scanning units ----------------------------------------------------------

@@ -144,10 +144,19 @@ _INSERT_BENCH = insert_unless_exists(Bench, [Bench.name], Bench.id)
 _OPEN_BENCH_OF_ORDER = select(PackSession.bench).where(
     PackSession.order_id == bindparam("order_id"), _OPEN
 )
-_ORDER_STATE = DriverStatement(
-    select(Order.status, Order.version, Order.intercept_reason).where(
-        Order.id == bindparam("order_id")
+# The order's state and lines in one round trip, read after this bench's session insert.
+_ORDER_NOW = DriverStatement(
+    select(
+        Order.status,
+        Order.version,
+        Order.intercept_reason,
+        OrderLine.sku,
+        OrderLine.title,
+        OrderLine.quantity,
     )
+    .outerjoin(OrderLine, OrderLine.order_id == Order.id)
+    .where(Order.id == bindparam("order_id"))
+    .order_by(OrderLine.id)
 )
 # A scan into an open box reads its session, its order and what the code stands for in
 # one round trip, and locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
@@ -292,18 +301,30 @@ def insert_session(
     return int(inserted[0][0]) if inserted else None
 
 
-def unchanged_since_read(conn: Connection, order: OrderRow) -> bool:
-    """Whether the order is still as read before this bench's session row went in.
+@dataclass(frozen=True, slots=True)
+class OrderNow:
+    """An order as it is at this point of the transaction: its state and its lines."""
+
+    state: tuple[str, int, str | None]  # status, version, intercept reason
+    lines: tuple[tuple[str, str, int], ...]  # sku, title, quantity
+
+    def unchanged_since(self, order: OrderRow) -> bool:
+        return self.state == (order.status, order.version, order.intercept_reason)
+
+
+def order_now(conn: Connection, order_id: int) -> OrderNow:
+    """The order re-read after this bench's session row went in.
 
     A bench that opens and completes an order in one transaction (a single-item wave)
     leaves no open session behind, so the unique index cannot stop another bench that read
-    the order before that commit; this re-read, after the insert waited for it, can.
-    SQLite needs none: BEGIN IMMEDIATE let no other writer in since this transaction's read.
+    the order before that commit; on PostgreSQL this read, a new statement after the insert
+    waited for that commit, sees it (SQLite's BEGIN IMMEDIATE let no other writer in since
+    this transaction's first read). The lines come with it: the new box needs them.
     """
-    if conn.dialect.name == "sqlite":
-        return True
-    [now] = _ORDER_STATE.rows(conn, {"order_id": order.id})
-    return tuple(now) == (order.status, order.version, order.intercept_reason)
+    rows = _ORDER_NOW.rows(conn, {"order_id": order_id})
+    status, version, intercept_reason = rows[0][:3]
+    lines = tuple((sku, title, qty) for _s, _v, _i, sku, title, qty in rows if sku is not None)
+    return OrderNow((status, version, intercept_reason), lines)
 
 
 def discard_session(conn: Connection, session_id: int) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
@@ -45,48 +46,64 @@ _JOB_COLUMNS = (
 # The completion path runs on the driver (storage.driver): it is part of the scan that
 # completes the box, and the packer waits for that scan.
 _INSERT_JOB = {
-    dialect: DriverStatement(statement.values({c: bindparam(c) for c in _JOB_COLUMNS}))
+    dialect: statement.values({c: bindparam(c) for c in _JOB_COLUMNS})
     for dialect, statement in insert_unless_exists(
         PrintJob, [PrintJob.idempotency_key], PrintJob.id
     ).items()
 }
+_QUEUE_JOB = {dialect: DriverStatement(statement) for dialect, statement in _INSERT_JOB.items()}
 _JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
-_CLOSE_OPEN_SESSION = DriverStatement(
+_CLOSE_OPEN_SESSION = (
     update(PackSession)
     .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
     .values(state="completed", closed_at=bindparam("now"))
 )
-_MARK_PACKED = DriverStatement(
+_MARK_PACKED = (
     update(Order)
     .where(Order.id == bindparam("order_id"))
     .values(status=OrderStatus.PACKED.value, packed_at=bindparam("now"))
 )
+_CLOSE_ON_DRIVER = DriverStatement(_CLOSE_OPEN_SESSION)
+_MARK_ON_DRIVER = DriverStatement(_MARK_PACKED)
+# PostgreSQL: close, mark packed and queue in one statement (data-modifying CTEs), since
+# each statement is a round trip to the server that the completing scan waits for.
+_SEAL_AND_QUEUE_PG = DriverStatement(
+    _INSERT_JOB["postgresql"]
+    .add_cte(_CLOSE_OPEN_SESSION.cte("closed"))
+    .add_cte(_MARK_PACKED.cte("packed"))
+)
+
+
+def _job_values(
+    session_id: int, order_id: int, bench: str, printer_spec: str | None, now: datetime
+) -> dict[str, object]:
+    return {
+        "idempotency_key": completion_key(session_id),
+        "order_id": order_id,
+        "session_id": session_id,
+        "bench": bench,
+        "printer_spec": printer_spec,
+        "reason": "completion",
+        "state": JobState.PENDING.value,
+        "attempts": 0,
+        "created_at": now,
+        "updated_at": now,
+    }
+
+
+def _job_id(conn: Connection, inserted: list[tuple[Any, ...]], session_id: int) -> int:
+    """The id just inserted, or that of the job queued before (a retried completion)."""
+    if inserted:
+        return int(inserted[0][0])
+    return int(conn.scalar(_JOB_BY_KEY, {"key": completion_key(session_id)}))
 
 
 def queue_completion_job(
     conn: Connection, session_id: int, order_id: int, bench: str, printer_spec: str | None
 ) -> int:
     """The completion job of a session: created once, returned again on every retry."""
-    key = completion_key(session_id)
-    now = datetime.now(UTC)
-    inserted = _INSERT_JOB[conn.dialect.name].rows(
-        conn,
-        {
-            "idempotency_key": key,
-            "order_id": order_id,
-            "session_id": session_id,
-            "bench": bench,
-            "printer_spec": printer_spec,
-            "reason": "completion",
-            "state": JobState.PENDING.value,
-            "attempts": 0,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    if inserted:
-        return int(inserted[0][0])
-    return conn.scalar(_JOB_BY_KEY, {"key": key})  # queued before: a retried completion
+    values = _job_values(session_id, order_id, bench, printer_spec, datetime.now(UTC))
+    return _job_id(conn, _QUEUE_JOB[conn.dialect.name].rows(conn, values), session_id)
 
 
 def seal_session(
@@ -101,8 +118,11 @@ def seal_session(
     """Complete an open session: session closed, order packed, label queued (or not, for
     pre-printed waybills). The caller knows the session is open in this transaction."""
     now = datetime.now(UTC)
-    _CLOSE_OPEN_SESSION.execute(conn, {"session_id": session_id, "now": now})
-    _MARK_PACKED.execute(conn, {"order_id": order_id, "now": now})
+    if print_label and conn.dialect.name == "postgresql":
+        values = {**_job_values(session_id, order_id, bench, printer_spec, now), "now": now}
+        return _job_id(conn, _SEAL_AND_QUEUE_PG.rows(conn, values), session_id)
+    _CLOSE_ON_DRIVER.execute(conn, {"session_id": session_id, "now": now})
+    _MARK_ON_DRIVER.execute(conn, {"order_id": order_id, "now": now})
     if not print_label:
         return None
     return queue_completion_job(conn, session_id, order_id, bench, printer_spec)
