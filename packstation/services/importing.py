@@ -203,26 +203,27 @@ def _store_orders(
             where = memo[key] = classify(*key)
         return where
 
-    # One look-up and one id reservation for the whole file (order numbers are unique in
-    # it; a stale read is caught by the version guard in `_update_order`). Open sessions
-    # are read per chunk, just before its updates, as a bench may open one meanwhile.
-    existing = _existing(conn, [o.order_no for o in orders])
-    new = [o.order_no for o in orders if o.order_no not in existing]
-    new_ids = dict(zip(new, reserve_ids(conn, ORDERS, len(new)), strict=True))
-    for chunk in _chunks(list(orders), size=2000):
-        fresh = [o for o in chunk if o.order_no in new_ids]
-        _insert_orders(
-            conn, fresh, [new_ids[o.order_no] for o in fresh], classify_once, summary, now
-        )
-        old_ids = [existing[o.order_no].id for o in chunk if o.order_no in existing]
-        started = _started(conn, old_ids)
-        for order in chunk:
-            old = existing.get(order.order_no)
-            if old is not None:
-                _update_order(conn, order, old, old.id in started, classify_once, summary)
-        done += len(chunk)
+    def advance(count: int) -> None:
+        nonlocal done
+        done += count
         if progress:
             progress(done, total)
+
+    # One look-up and one id reservation for the whole file (order numbers are unique in
+    # it; a stale read is caught by the version guard in `_update_order`). New orders go
+    # in as one stream (PostgreSQL stores it while the rest is built); open sessions are
+    # read per chunk of changed orders, just before its updates, as a bench may open one.
+    existing = _existing(conn, [o.order_no for o in orders])
+    fresh = [o for o in orders if o.order_no not in existing]
+    _insert_orders(conn, fresh, reserve_ids(conn, ORDERS, len(fresh)), classify_once, now, advance)
+    summary.orders_created += len(fresh)
+    for chunk in _chunks([o for o in orders if o.order_no in existing], size=2000):
+        started = _started(conn, [existing[o.order_no].id for o in chunk])
+        for order in chunk:
+            old = existing[order.order_no]
+            _update_order(conn, order, old, old.id in started, classify_once, summary)
+        advance(len(chunk))
+    summary.lines += sum(len(o.lines) for o in fresh)
 
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
@@ -270,28 +271,24 @@ def _insert_orders(
     orders: list[ImportedOrder],
     ids: list[int],
     classify: Classifier,
-    summary: ImportSummary,
     now: object,
+    advance: Callable[[int], None],
 ) -> None:
-    if not orders:
-        return
-    rows = (
-        (*_order_row(o, classify), oid, o.status.value, 1, now, now)
-        for oid, o in zip(ids, orders, strict=True)
-    )
-    bulk_insert(conn, ORDERS, _INSERTED, rows)
-    summary.orders_created += len(orders)
-    _insert_lines(conn, list(zip(ids, orders, strict=True)), summary)
+    def rows() -> Iterator[tuple[object, ...]]:
+        for count, (oid, o) in enumerate(zip(ids, orders, strict=True), start=1):
+            yield (*_order_row(o, classify), oid, o.status.value, 1, now, now)
+            if not count % 2000:
+                advance(2000)
+        advance(len(orders) % 2000)
+
+    if orders:
+        bulk_insert(conn, ORDERS, _INSERTED, rows())
+        _insert_lines(conn, list(zip(ids, orders, strict=True)))
 
 
-def _insert_lines(
-    conn: Connection, pairs: Sequence[tuple[int, ImportedOrder]], summary: ImportSummary
-) -> None:
-    count = sum(len(order.lines) for _oid, order in pairs)
-    if count:
-        lines = ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
-        bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
-    summary.lines += count
+def _insert_lines(conn: Connection, pairs: Sequence[tuple[int, ImportedOrder]]) -> None:
+    lines = ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
+    bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
 
 
 def _update_order(
@@ -334,7 +331,8 @@ def _update_order(
         summary.orders_intercepted += 1
     if new_print[32:] != old.fingerprint[32:]:
         conn.execute(delete(OrderLine).where(OrderLine.order_id == old.id))
-        _insert_lines(conn, [(old.id, order)], summary)
+        _insert_lines(conn, [(old.id, order)])
+        summary.lines += len(order.lines)
     summary.orders_updated += 1
 
 
