@@ -108,7 +108,7 @@ def test_two_threads_opening_one_order_at_once_get_one_session(
 def test_two_single_item_wave_benches_never_open_the_same_order(
         db: Database, db_url: str, race_orders: list[str]) -> None:
     benches = {name: Database.from_url(db_url) for name in ("A", "B")}
-    two_mugs = replace(MUG, quantity=2)
+    two_mugs = MUG._replace(quantity=2)
     load(db, *(order(f"W{n:02d}", two_mugs) for n in range(10)))  # after R*: the R* go first
 
     def wave_scan(bench: PackingStation) -> ScanResult:

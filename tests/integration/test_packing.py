@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from sqlalchemy import select
 
@@ -48,7 +46,7 @@ def test_an_order_number_opens_the_order(db: Database) -> None:
 
 
 def test_a_platform_order_number_opens_the_order(db: Database) -> None:
-    load(db, replace(order("T1001"), platform_order_no="TB3987000123456"))
+    load(db, order("T1001")._replace(platform_order_no="TB3987000123456"))
     result = station(db).scan("TB3987000123456")
     assert (result.verdict, result.order_no) == (Verdict.ORDER_OPENED, "T1001")
 
@@ -245,7 +243,7 @@ def test_without_the_rule_a_prefixed_code_is_unknown(db: Database) -> None:
 
 
 def test_a_gs1_element_string_counts_as_the_ean13_it_carries(db: Database) -> None:
-    load(db, order("T1001", replace(TEE, quantity=3)))
+    load(db, order("T1001", TEE._replace(quantity=3)))
     bench = station(db)
     bench.scan("T1001")
     results = [bench.scan(gs1) for gs1 in (f"]C1010{TEE_CODE}\x1d10LOT7", f"010{TEE_CODE}",
@@ -364,7 +362,7 @@ def test_a_cancelled_box_frees_the_order_for_any_bench(db: Database) -> None:
 # -- single-item waves -----------------------------------------------------------------
 
 def test_single_item_wave_opens_the_oldest_packable_single_product_order(db: Database) -> None:
-    two_mugs = replace(MUG, quantity=2)
+    two_mugs = MUG._replace(quantity=2)
     load(db, order("W0-CANCELLED", MUG, status=OrderStatus.CANCELLED))
     load(db, order("W0-MIXED", MUG, TEE))
     load(db, order("W1", two_mugs))
@@ -386,8 +384,8 @@ def test_single_item_wave_opens_the_oldest_packable_single_product_order(db: Dat
 
 
 def test_single_item_wave_opens_an_order_the_scanned_pack_fits(db: Database) -> None:
-    load(db, order("W1", replace(PENS, quantity=1)))
-    load(db, order("W2", replace(PENS, quantity=6)))
+    load(db, order("W1", PENS._replace(quantity=1)))
+    load(db, order("W2", PENS._replace(quantity=6)))
     wave = station(db, single_item_wave=True)
     result = wave.scan("PEN-BOX-6")  # a box of six pens: W1 wants one, W2 wants six
     assert (result.verdict, result.order_no, result.units) == (Verdict.ORDER_COMPLETE, "W2", 6)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -185,11 +184,11 @@ def test_a_bench_with_pre_printed_waybills_queues_no_label(db: Database) -> None
 @pytest.mark.parametrize(
     ("changed", "reason"),
     [
-        (replace(order("T1001"), status=OrderStatus.CANCELLED), "cancelled"),
-        (replace(order("T1001"), status=OrderStatus.REFUNDED), "refunded"),
+        (order("T1001")._replace(status=OrderStatus.CANCELLED), "cancelled"),
+        (order("T1001")._replace(status=OrderStatus.REFUNDED), "refunded"),
         (order("T1001", address="上海市 浦东新区 世纪大道 100号"), "address_changed"),
         (order("T1001", TEE), "lines_changed"),
-        (order("T1001", TEE, replace(SOCKS, quantity=3)), "lines_changed"),
+        (order("T1001", TEE, SOCKS._replace(quantity=3)), "lines_changed"),
     ],
     ids=["cancelled", "refunded", "address", "line-removed", "quantity"],
 )
@@ -215,7 +214,7 @@ def test_a_change_after_import_intercepts_the_box_in_progress(db: Database,
 def test_an_order_cancelled_by_a_re_import_is_intercepted_on_open(db: Database,
                                                                   status: OrderStatus) -> None:
     load(db, order("T1001"))
-    load(db, replace(order("T1001"), status=status))
+    load(db, order("T1001")._replace(status=status))
     result = station(db).scan("T1001")
     assert (result.verdict, result.intercept_reason) == (Verdict.INTERCEPTED, status.value)
     assert open_sessions(db) == []
@@ -245,7 +244,7 @@ def test_a_change_to_an_order_at_another_bench_does_not_touch_this_box(db: Datab
     load(db, order("T1001"), order("T1002", MUG))
     bench = station(db)
     scan_all(bench, "T1001", TEE_CODE)
-    load(db, replace(order("T1002", MUG), status=OrderStatus.CANCELLED))
+    load(db, order("T1002", MUG)._replace(status=OrderStatus.CANCELLED))
     assert bench.scan(SOCKS_CODE).verdict is Verdict.OK
 
 
@@ -287,9 +286,9 @@ def test_random_scan_sequences_keep_the_box_the_log_and_the_outbox_in_step(
         scans: list[tuple[str, float]]) -> None:
     n = next(_examples)  # one database for all examples: each gets its own order and bench
     tee, socks, pens = quantities
-    lines = [replace(TEE, quantity=tee)]
-    lines += [replace(SOCKS, quantity=socks)] if socks else []
-    lines += [replace(PENS, quantity=pens)] if pens else []
+    lines = [TEE._replace(quantity=tee)]
+    lines += [SOCKS._replace(quantity=socks)] if socks else []
+    lines += [PENS._replace(quantity=pens)] if pens else []
     load(db, order(f"H{n}", *lines), order(f"M{n}", MUG))
     clock = ManualClock()
     bench = station(db, f"bench-{n}", clock=clock)
