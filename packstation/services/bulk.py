@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, Connection, Table, any_, func, literal, select, text
 
 # One text value back instead of `count` rows: reading 100k rows costs more than drawing them.
+SQLITE_BATCH = 5000  # rows per executemany
 _NEXTVALS = text(
     "SELECT string_agg(nextval(s.seq)::text, ',') "
     "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS seq) AS s "
@@ -61,10 +63,10 @@ def bulk_insert(
             for row in rows:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" * len(columns))
-    batch = list(rows)
-    if batch:
-        conn.exec_driver_sql(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", batch)
+    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
+    pending = iter(rows)
+    while batch := list(islice(pending, SQLITE_BATCH)):  # a generator's progress shows
+        conn.exec_driver_sql(sql, batch)
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

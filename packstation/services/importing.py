@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,8 +190,7 @@ def _store_orders(
     summary: ImportSummary,
     progress: Progress | None,
 ) -> None:
-    total = len(orders)
-    done = 0
+    done = total = 0
     now = stored_now(conn, ORDERS.c.imported_at)
     memo: dict[tuple[str, str, str, str], Destination] = {}
 
@@ -213,17 +212,25 @@ def _store_orders(
     # it; a stale read is caught by the version guard in `_update_order`). New orders go
     # in as one stream (PostgreSQL stores it while the rest is built); open sessions are
     # read per chunk of changed orders, just before its updates, as a bench may open one.
+    # Progress counts rows stored: orders, then the new orders' lines.
     existing = _existing(conn, [o.order_no for o in orders])
     fresh = [o for o in orders if o.order_no not in existing]
-    _insert_orders(conn, fresh, reserve_ids(conn, ORDERS, len(fresh)), classify_once, now, advance)
+    fresh_lines = sum(len(o.lines) for o in fresh)
+    total = len(orders) + fresh_lines
+    if fresh:
+        ids = reserve_ids(conn, ORDERS, len(fresh))
+        new_rows = _new_rows(fresh, ids, classify_once, now)
+        bulk_insert(conn, ORDERS, _INSERTED, _counted(new_rows, advance))
+        new_lines = _line_rows(zip(ids, fresh, strict=True))
+        bulk_insert(conn, LINES, _LINE_COLUMNS, _counted(new_lines, advance))
     summary.orders_created += len(fresh)
+    summary.lines += fresh_lines
     for chunk in _chunks([o for o in orders if o.order_no in existing], size=2000):
         started = _started(conn, [existing[o.order_no].id for o in chunk])
         for order in chunk:
             old = existing[order.order_no]
             _update_order(conn, order, old, old.id in started, classify_once, summary)
         advance(len(chunk))
-    summary.lines += sum(len(o.lines) for o in fresh)
 
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
@@ -266,29 +273,29 @@ def _order_row(order: ImportedOrder, classify: Classifier) -> tuple[object, ...]
 _INSERTED = (*_VALUES, "id", "status", "version", "imported_at", "updated_at")
 
 
-def _insert_orders(
-    conn: Connection,
-    orders: list[ImportedOrder],
-    ids: list[int],
-    classify: Classifier,
-    now: object,
-    advance: Callable[[int], None],
-) -> None:
-    def rows() -> Iterator[tuple[object, ...]]:
-        for count, (oid, o) in enumerate(zip(ids, orders, strict=True), start=1):
-            yield (*_order_row(o, classify), oid, o.status.value, 1, now, now)
-            if not count % 2000:
-                advance(2000)
-        advance(len(orders) % 2000)
-
-    if orders:
-        bulk_insert(conn, ORDERS, _INSERTED, rows())
-        _insert_lines(conn, list(zip(ids, orders, strict=True)))
+_LINE_COLUMNS = ("order_id", "sku", "title", "quantity")
 
 
-def _insert_lines(conn: Connection, pairs: Sequence[tuple[int, ImportedOrder]]) -> None:
-    lines = ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
-    bulk_insert(conn, LINES, ("order_id", "sku", "title", "quantity"), lines)
+def _new_rows(
+    orders: list[ImportedOrder], ids: list[int], classify: Classifier, now: object
+) -> Iterator[tuple[object, ...]]:
+    for oid, order in zip(ids, orders, strict=True):
+        yield (*_order_row(order, classify), oid, order.status.value, 1, now, now)
+
+
+def _line_rows(pairs: Iterable[tuple[int, ImportedOrder]]) -> Iterator[tuple[object, ...]]:
+    return ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
+
+
+def _counted(rows: Iterator[T], advance: Callable[[int], None], every: int = 2000) -> Iterator[T]:
+    """`rows`, telling `advance` how many went by, every `every` rows and at the end."""
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        yield row
+        if not count % every:
+            advance(every)
+    if count % every:
+        advance(count % every)
 
 
 def _update_order(
@@ -331,7 +338,7 @@ def _update_order(
         summary.orders_intercepted += 1
     if new_print[32:] != old.fingerprint[32:]:
         conn.execute(delete(OrderLine).where(OrderLine.order_id == old.id))
-        _insert_lines(conn, [(old.id, order)])
+        bulk_insert(conn, LINES, _LINE_COLUMNS, _line_rows([(old.id, order)]))
         summary.lines += len(order.lines)
     summary.orders_updated += 1
 

@@ -106,6 +106,7 @@ def test_progress_callback_reaches_done_equals_total(db: Database) -> None:
     assert summary.orders_created == 4
     assert calls and all(0 <= done <= total for done, total in calls)
     done, total = calls[-1]
-    assert done == total == 4  # the last phase stores four orders
-    parse_end = [c for c in calls if c[1] != 4]
+    stored = 4 + summary.lines  # the last phase stores four orders, then their lines
+    assert done == total == stored
+    parse_end = [c for c in calls if c[1] != stored]
     assert parse_end and parse_end[-1][0] == parse_end[-1][1]  # parsing ended full too

@@ -367,3 +367,28 @@ def test_hostile_cells_are_stored_as_text_and_exported_escaped(
         assert f"'{HOSTILE_WAYBILL}" in line and f"'{HOSTILE_CARRIER}" in line
         assert not any(cell.startswith(("=", "+", "-", "@")) for cell in line)
 
+
+
+def test_storing_reports_progress_row_by_stored_row_to_the_end(
+        db: Database, tmp_path: Path) -> None:
+    """The GUI's bar keeps moving while a big file is stored: orders, then their lines,
+    in steps, ending full; a re-download counts the orders it compared."""
+    rows = [GENERIC_HEADER]
+    for n in range(3000):
+        rows += [generic_row(f"P{n:05d}", sku="TEE-RED-M"), generic_row(f"P{n:05d}", sku="MUG-01")]
+    path = write(tmp_path / "big.csv", rows)
+
+    def storing(calls: list[tuple[int, int]], total: int) -> list[int]:
+        return [done for done, of in calls if of == total]
+
+    first: list[tuple[int, int]] = []
+    summary = import_files(db, [path], classifier(db), progress=lambda d, t: first.append((d, t)))
+    assert (summary.orders_created, summary.lines) == (3000, 6000)
+    steps = storing(first, 9000)
+    assert steps == sorted(steps) and steps[-1] == 9000
+    assert len(set(steps)) >= 4  # 2000 and 3000 orders, then lines in steps
+
+    again: list[tuple[int, int]] = []
+    summary = import_files(db, [path], classifier(db), progress=lambda d, t: again.append((d, t)))
+    assert summary.orders_unchanged == 3000
+    assert storing(again, 3000)[-1] == 3000
