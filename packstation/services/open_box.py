@@ -40,8 +40,12 @@ class OpenBox:
     packed: dict[str, int]
 
     def count(self, match: CodeMatch) -> None:
-        self.packed[match.sku] = self.packed.get(match.sku, 0) + match.units
-        self.box = _with_packed(self.box, self.packed)
+        packed = self.packed[match.sku] = self.packed.get(match.sku, 0) + match.units
+        lines = tuple(
+            replace(line, packed=packed) if line.sku == match.sku else line
+            for line in self.box.lines
+        )  # only the counted line changes (the packer waits for this)
+        self.box = replace(self.box, lines=lines)
 
 
 def new_box(session_id: int, order: OrderRow, now: OrderNow) -> OpenBox:
