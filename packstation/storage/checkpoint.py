@@ -11,16 +11,23 @@ checkpoint stays on, at a higher threshold, as the fallback if this thread falls
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from pathlib import Path
 
+log = logging.getLogger(__name__)
+
 INTERVAL_S = 0.25
-FALLBACK_PAGES = 10_000  # `wal_autocheckpoint` of every connection (SQLite's default: 1000)
+FALLBACK_PAGES = 10_000  # `wal_autocheckpoint` of the benches' connections (SQLite: 1000)
 
 
 class WalCheckpointer:
-    """A daemon thread running PASSIVE checkpoints on `path` until `stop()`."""
+    """A daemon thread running PASSIVE checkpoints on `path` until `stop()`.
+
+    Each checkpoint opens and closes its own connection: one held open for good would
+    stop the last connection of a process that exits from merging and removing the log.
+    """
 
     def __init__(self, path: Path, interval_s: float = INTERVAL_S) -> None:
         self._uri = f"{path.resolve().as_uri()}?mode=rw"  # never create a missing file
@@ -29,6 +36,7 @@ class WalCheckpointer:
         self._thread = threading.Thread(
             target=self._run, name=f"wal-checkpoint {path.name}", daemon=True
         )
+        self._warned = False
         self.checkpoints = 0  # completed calls, for tests and diagnostics
 
     def start(self) -> WalCheckpointer:
@@ -41,22 +49,26 @@ class WalCheckpointer:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        conn: sqlite3.Connection | None = None
+        while not self._stopped.wait(self._interval_s):
+            self._checkpoint()
+
+    def _checkpoint(self) -> None:
         try:
-            while not self._stopped.wait(self._interval_s):
-                try:
-                    if conn is None:
-                        conn = sqlite3.connect(
-                            self._uri, uri=True, isolation_level=None, check_same_thread=False
-                        )
-                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
-                    self.checkpoints += 1
-                except sqlite3.Error:
-                    # Busy, or the file is not there (yet or any more): the benches' own
-                    # fallback checkpoint still runs; try again next time.
-                    if conn is not None:
-                        conn.close()
-                    conn = None
+            conn = sqlite3.connect(self._uri, uri=True, isolation_level=None)
+        except sqlite3.Error as exc:  # not there (yet or any more), or no access
+            self._failed(exc)
+            return
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            self.checkpoints += 1
+        except sqlite3.Error as exc:
+            self._failed(exc)
         finally:
-            if conn is not None:
-                conn.close()
+            conn.close()
+
+    def _failed(self, exc: sqlite3.Error) -> None:
+        """Said once: the benches' own fallback checkpoint still runs meanwhile."""
+        if not self._warned:
+            self._warned = True
+            log.warning("background WAL checkpoint failed (%s); commits will checkpoint", exc)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from packstation.storage.checkpoint import WalCheckpointer
+from packstation.storage.checkpoint import FALLBACK_PAGES, WalCheckpointer
 from packstation.storage.engine import make_engine
 
 
@@ -18,6 +20,8 @@ class Database:
         self.engine = engine
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         self._checkpointer = _checkpointer_for(engine)
+        if self._checkpointer is not None:  # also when the owner never calls dispose()
+            weakref.finalize(self, self._checkpointer.stop)
 
     @classmethod
     def from_url(cls, url: str | None = None) -> Database:
@@ -46,8 +50,16 @@ class Database:
 
 
 def _checkpointer_for(engine: Engine) -> WalCheckpointer | None:
-    """A background checkpointer for a SQLite file (none for memory or PostgreSQL)."""
-    database = engine.url.database
-    if engine.dialect.name != "sqlite" or database in (None, "", ":memory:"):
+    """A background checkpointer for a SQLite file, which then lets the log grow to
+    FALLBACK_PAGES before a commit checkpoints it itself. None for PostgreSQL, memory
+    and `file:` URI databases (their files are not plain paths)."""
+    database = engine.url.database or ""
+    uri = database.startswith("file:") or engine.url.query.get("uri") is not None
+    if engine.dialect.name != "sqlite" or database in ("", ":memory:") or uri:
         return None
+    event.listen(engine, "connect", _raise_fallback_threshold)
     return WalCheckpointer(Path(database)).start()
+
+
+def _raise_fallback_threshold(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")

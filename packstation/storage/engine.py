@@ -2,8 +2,8 @@
 
 SQLite: WAL + synchronous=FULL, so a committed scan survives a power cut, and
 BEGIN IMMEDIATE so two processes never fail a read-to-write upgrade mid-transaction.
-The log is copied back into the file in the background (storage.checkpoint), so the
-automatic checkpoint inside a commit is only a fallback.
+The log is copied back into the file in the background (storage.checkpoint, started by
+storage.database), so the automatic checkpoint inside a commit is only a fallback.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from packstation.errors import UserError
-from packstation.storage.checkpoint import FALLBACK_PAGES
 
 ENV_VAR = "PACKSTATION_DB"
 
@@ -68,7 +67,6 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.execute(f"PRAGMA wal_autocheckpoint={FALLBACK_PAGES}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

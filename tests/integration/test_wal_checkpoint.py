@@ -3,8 +3,12 @@ a bench's commit (storage.checkpoint)."""
 
 from __future__ import annotations
 
+import gc
+import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -57,11 +61,41 @@ def test_a_missing_database_file_is_never_created_by_the_checkpointer(tmp_path: 
         checkpointer.stop()
 
 
-def test_memory_and_postgresql_databases_need_no_checkpointer(db: Database) -> None:
-    memory = Database.from_url("sqlite://")
-    try:
-        assert memory._checkpointer is None
-    finally:
-        memory.dispose()
+def test_memory_uri_and_postgresql_databases_need_no_checkpointer(
+    db: Database, tmp_path: Path
+) -> None:
+    for url in ("sqlite://", f"sqlite:///file:{tmp_path / 'u.db'}?mode=rwc&uri=true"):
+        other = Database.from_url(url)
+        try:
+            assert other._checkpointer is None
+        finally:
+            other.dispose()
     if db.dialect == "postgresql":
         assert db._checkpointer is None
+
+
+def test_a_database_dropped_without_dispose_stops_its_thread(tmp_path: Path) -> None:
+    path = tmp_path / "dropped.db"
+    open_database(f"sqlite:///{path}").dispose()
+    db = Database.from_url(f"sqlite:///{path}")
+    checkpointer = db._checkpointer
+    assert checkpointer is not None and checkpointer._thread.is_alive()
+    del db
+    gc.collect()
+    _wait_for(lambda: not checkpointer._thread.is_alive())
+
+
+def test_a_finished_command_leaves_the_whole_database_in_its_file(tmp_path: Path) -> None:
+    """A backup that copies only the .db file after a command must hold what it did."""
+    path = tmp_path / "cli.db"
+    data = Path(__file__).resolve().parents[1] / "data" / "orders_generic.csv"
+    env = {**os.environ, "PACKSTATION_DB": f"sqlite:///{path}"}
+    done = subprocess.run(
+        [sys.executable, "-m", "packstation", "import", str(data), "--json"],
+        env=env, capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    alone = tmp_path / "copy.db"
+    shutil.copy(path, alone)
+    with sqlite3.connect(alone) as copy:
+        assert copy.execute("SELECT count(*) FROM orders").fetchone()[0] > 0
