@@ -159,8 +159,10 @@ _ORDER_NOW = DriverStatement(
     .order_by(OrderLine.id)
 )
 # A scan into an open box reads its session, its order and what the code stands for in
-# one round trip, and locks the order row (PostgreSQL; SQLite's BEGIN IMMEDIATE already
-# holds the database) so an import cannot change the order between this read and a seal.
+# one round trip, and locks both rows (PostgreSQL; SQLite's BEGIN IMMEDIATE already holds
+# the database): an import cannot change the order, nor a supervisor move the box, between
+# this read and a seal. A lock that had to wait returns the row as the other transaction
+# left it. The session first, as a take-over locks them (no deadlock between the two).
 _KEY_SLOTS = 4  # a scan has at most 4 lookup keys (code, GTIN-14, EAN-13, UPC-A)
 _SCAN_CONTEXT = DriverStatement(
     select(
@@ -177,7 +179,7 @@ _SCAN_CONTEXT = DriverStatement(
     .outerjoin(Barcode, Barcode.code.in_([bindparam(f"k{i}") for i in range(_KEY_SLOTS)]))
     .outerjoin(Product, Product.id == Barcode.product_id)
     .where(PackSession.id == bindparam("session_id"))
-    .with_for_update(of=Order)
+    .with_for_update(of=(PackSession, Order))
 )
 _SCAN_COLUMNS = (
     "session_id",

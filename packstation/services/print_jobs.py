@@ -131,11 +131,15 @@ def seal_session(
 def finish_session(
     conn: Connection, session_id: int, *, print_label: bool, printer_spec: str | None = None
 ) -> int | None:
-    """Complete a session, or answer again for one completed before. Idempotent."""
+    """Complete a session, or answer again for one completed before. Idempotent.
+
+    The session row is locked first (PostgreSQL), so a bench still scanning into it is
+    waited for and its outcome (completed, intercepted, moved) is what gets judged.
+    """
     session = conn.execute(
-        select(PackSession.order_id, PackSession.bench, PackSession.state).where(
-            PackSession.id == session_id
-        )
+        select(PackSession.order_id, PackSession.bench, PackSession.state)
+        .where(PackSession.id == session_id)
+        .with_for_update()
     ).one()
     if session.state == "open":
         return seal_session(

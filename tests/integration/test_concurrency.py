@@ -292,3 +292,54 @@ def test_a_bench_that_waited_on_an_open_and_complete_in_one_transaction_sees_it_
         benches = conn.scalars(select(PackSession.bench)).all()
     assert benches == ["A"]  # B's session was taken back
 
+
+
+@pytest.mark.parametrize("db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)],
+                         indirect=True)
+def test_a_completing_scan_that_waited_on_a_take_over_does_not_seal_the_moved_box(
+        db: Database, db_url: str) -> None:
+    """A supervisor moves bench A's box to bench B while A scans its last unit. A's scan
+    waits for the take-over; once that commits, A must hear the box moved, and the order
+    must stay unpacked with no label queued (B now holds the box)."""
+    load(db, order("R1", MUG))
+    bench_a = station(db, "A")
+    assert bench_a.scan("R1").verdict is Verdict.ORDER_OPENED
+    session_a = bench_a.box.session_id if bench_a.box else None
+    supervisor = Database.from_url(db_url)
+    result: list[ScanResult] = []
+    errors: list[BaseException] = []
+    try:
+        with supervisor.engine.connect() as conn:
+            trans = conn.begin()  # what `take_over` writes, held open
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            conn.execute(update(PackSession).where(PackSession.id == session_a)
+                         .values(state="taken_over"))
+            order_id = conn.scalar(select(Order.id).where(Order.order_no == "R1"))
+            conn.execute(insert(PackSession).values(
+                order_id=order_id, bench="B", state="open", order_version=1,
+                taken_over_from=session_a, opened_at=datetime.now(UTC)))
+
+            def last_unit() -> None:
+                try:
+                    result.append(bench_a.scan(MUG_CODE))
+                except BaseException as exc:  # reported below, in the test's thread
+                    errors.append(exc)
+
+            scanning = threading.Thread(target=last_unit)
+            scanning.start()
+            deadline = time.monotonic() + WAIT_S
+            while not blocked_by(db, pid):  # A's scan now waits on the take-over
+                assert time.monotonic() < deadline, "bench A never reached the lock"
+                assert scanning.is_alive(), (result, errors)
+                time.sleep(0.01)
+            trans.commit()
+        scanning.join(WAIT_S)
+    finally:
+        supervisor.dispose()
+        bench_a.close()
+    assert not errors, errors
+    assert [(r.verdict, r.other_bench) for r in result] == [(Verdict.IN_PROGRESS_ELSEWHERE, "B")]
+    with db.transaction() as conn:
+        assert conn.scalar(select(Order.status).where(Order.order_no == "R1")) == "paid"
+        assert conn.scalar(select(func.count()).select_from(PrintJob)) == 0
+    assert [bench for _sid, _oid, bench in open_sessions(db)] == ["B"]
