@@ -9,7 +9,7 @@ thousands of keys go to PostgreSQL as one array parameter instead of 500-item IN
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from itertools import islice
 from typing import Any
@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ARRAY, ColumnElement, Connection, Table, any_, func, literal, select, text
 
 # One text value back instead of `count` rows: reading 100k rows costs more than drawing them.
-SQLITE_BATCH = 5000  # rows per executemany
+BATCH = 5000  # rows per executemany, and per progress report
 _NEXTVALS = text(
     "SELECT string_agg(nextval(s.seq)::text, ',') "
     "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS seq) AS s "
@@ -42,31 +42,47 @@ def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
 
 
 def bulk_insert(
-    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    stored: Callable[[int], None] | None = None,
 ) -> None:
     """Insert `rows` (tuples in `columns` order): COPY on PostgreSQL, executemany on SQLite.
 
     Values must already be what the driver stores: str, int, bool, None, and times from
     `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator:
     COPY sends every 32 kB as it fills, so the server stores while the rest is built.
+    `stored(n)` is told as every BATCH rows go to the database, and of the rest at the end.
     """
     if isinstance(rows, Sequence) and not rows:
-        return
+        return  # not even an empty COPY's round trip
     names = ", ".join(columns)
+
+    def tell(count: int) -> None:
+        if stored and count:
+            stored(count)
+
     if conn.dialect.name == "postgresql":
         driver = conn.connection.driver_connection
         assert driver is not None
+        sent = 0
         with (
             driver.cursor() as cursor,
             cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
+                sent += 1
+                if not sent % BATCH:
+                    tell(BATCH)
+        tell(sent % BATCH)  # the COPY has finished: the rest is stored too
         return
     sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
     pending = iter(rows)
-    while batch := list(islice(pending, SQLITE_BATCH)):  # a generator's progress shows
+    while batch := list(islice(pending, BATCH)):
         conn.exec_driver_sql(sql, batch)
+        tell(len(batch))
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

@@ -220,9 +220,10 @@ def _store_orders(
     if fresh:
         ids = reserve_ids(conn, ORDERS, len(fresh))
         new_rows = _new_rows(fresh, ids, classify_once, now)
-        bulk_insert(conn, ORDERS, _INSERTED, _counted(new_rows, advance))
-        new_lines = _line_rows(zip(ids, fresh, strict=True))
-        bulk_insert(conn, LINES, _LINE_COLUMNS, _counted(new_lines, advance))
+        bulk_insert(conn, ORDERS, _INSERTED, new_rows, stored=advance)
+        if fresh_lines:
+            new_lines = _line_rows(zip(ids, fresh, strict=True))
+            bulk_insert(conn, LINES, _LINE_COLUMNS, new_lines, stored=advance)
     summary.orders_created += len(fresh)
     summary.lines += fresh_lines
     for chunk in _chunks([o for o in orders if o.order_no in existing], size=2000):
@@ -287,17 +288,6 @@ def _line_rows(pairs: Iterable[tuple[int, ImportedOrder]]) -> Iterator[tuple[obj
     return ((oid, x.sku, x.title, x.quantity) for oid, order in pairs for x in order.lines)
 
 
-def _counted(rows: Iterator[T], advance: Callable[[int], None], every: int = 2000) -> Iterator[T]:
-    """`rows`, telling `advance` how many went by, every `every` rows and at the end."""
-    count = 0
-    for count, row in enumerate(rows, start=1):
-        yield row
-        if not count % every:
-            advance(every)
-    if count % every:
-        advance(count % every)
-
-
 def _update_order(
     conn: Connection,
     order: ImportedOrder,
@@ -338,7 +328,8 @@ def _update_order(
         summary.orders_intercepted += 1
     if new_print[32:] != old.fingerprint[32:]:
         conn.execute(delete(OrderLine).where(OrderLine.order_id == old.id))
-        bulk_insert(conn, LINES, _LINE_COLUMNS, _line_rows([(old.id, order)]))
+        if order.lines:
+            bulk_insert(conn, LINES, _LINE_COLUMNS, _line_rows([(old.id, order)]))
         summary.lines += len(order.lines)
     summary.orders_updated += 1
 

@@ -374,7 +374,7 @@ def test_storing_reports_progress_row_by_stored_row_to_the_end(
     """The GUI's bar keeps moving while a big file is stored: orders, then their lines,
     in steps, ending full; a re-download counts the orders it compared."""
     rows = [GENERIC_HEADER]
-    for n in range(3000):
+    for n in range(6000):
         rows += [generic_row(f"P{n:05d}", sku="TEE-RED-M"), generic_row(f"P{n:05d}", sku="MUG-01")]
     path = write(tmp_path / "big.csv", rows)
 
@@ -383,12 +383,12 @@ def test_storing_reports_progress_row_by_stored_row_to_the_end(
 
     first: list[tuple[int, int]] = []
     summary = import_files(db, [path], classifier(db), progress=lambda d, t: first.append((d, t)))
-    assert (summary.orders_created, summary.lines) == (3000, 6000)
-    steps = storing(first, 9000)
-    assert steps == sorted(steps) and steps[-1] == 9000
-    assert len(set(steps)) >= 4  # 2000 and 3000 orders, then lines in steps
+    assert (summary.orders_created, summary.lines) == (6000, 12000)
+    steps = storing(first, 18000)
+    assert steps == sorted(steps) and steps[-1] == 18000
+    assert len(set(steps)) >= 4  # orders in batches, then lines in batches
 
     again: list[tuple[int, int]] = []
     summary = import_files(db, [path], classifier(db), progress=lambda d, t: again.append((d, t)))
-    assert summary.orders_unchanged == 3000
-    assert storing(again, 3000)[-1] == 3000
+    assert summary.orders_unchanged == 6000
+    assert storing(again, 6000)[-1] == 6000
