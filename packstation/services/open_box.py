@@ -11,7 +11,12 @@ from sqlalchemy import Connection, bindparam, func, select
 
 from packstation.domain.scanning import CodeMatch
 from packstation.services.boxes import Box, LineProgress
-from packstation.services.packing_store import OrderNow, OrderRow, order_by_id
+from packstation.services.packing_store import (
+    OrderRow,
+    discard_session,
+    order_by_id,
+    order_now,
+)
 from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import OrderLine, PackSession, ScanEvent
 
@@ -48,9 +53,14 @@ class OpenBox:
         self.box = replace(self.box, lines=lines)
 
 
-def new_box(session_id: int, order: OrderRow, now: OrderNow) -> OpenBox:
-    """The empty box of a session created in this transaction, from the order as re-read
-    after the insert (`packing_store.order_now`): nothing else needs reading."""
+def box_for_new_session(conn: Connection, session_id: int, order: OrderRow) -> OpenBox | None:
+    """The empty box of a session inserted in this transaction for `order`, or None (and
+    the session taken back) when the order was packed or changed after it was read:
+    the caller then judges the order as it is now. One read: the order and its lines."""
+    now = order_now(conn, order.id)
+    if not now.unchanged_since(order):
+        discard_session(conn, session_id)
+        return None
     return _box(session_id, order, now.state[1], now.lines, {})
 
 

@@ -25,7 +25,7 @@ from packstation.errors import UserError
 from packstation.services import packing_store as store
 from packstation.services.audit import record_audit
 from packstation.services.boxes import Box, ScanResult
-from packstation.services.open_box import OpenBox, load_box, new_box
+from packstation.services.open_box import OpenBox, box_for_new_session, load_box
 from packstation.services.print_jobs import seal_session
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
@@ -223,11 +223,10 @@ class PackingStation:
                 order_no=order.order_no,
                 other_bench=store.open_bench_of(conn, order.id),
             )
-        now = store.order_now(conn, order.id)
-        if not now.unchanged_since(order):  # packed or changed while we waited
-            store.discard_session(conn, session_id)
+        opened = box_for_new_session(conn, session_id, order)
+        if opened is None:  # packed or changed while we waited
             return self._open_order(conn, raw, scanned)  # judge it as it is now
-        self._open = new_box(session_id, order, now)
+        self._open = opened
         return self._log(conn, raw, scanned, Verdict.ORDER_OPENED)
 
     def _refusal(self, order: store.OrderRow) -> tuple[Verdict, dict[str, Any]] | None:
@@ -256,11 +255,10 @@ class PackingStation:
             )
             if session_id is None:
                 continue
-            now = store.order_now(conn, order.id)
-            if not now.unchanged_since(order):
-                store.discard_session(conn, session_id)  # another bench packed it meanwhile
+            opened = box_for_new_session(conn, session_id, order)
+            if opened is None:  # another bench packed it meanwhile
                 continue
-            self._open = new_box(session_id, order, now)
+            self._open = opened
             result = self._scan_unit(conn, raw, scanned, resolution=resolution)
             if result.verdict is Verdict.OK:
                 return replace(result, verdict=Verdict.ORDER_OPENED)

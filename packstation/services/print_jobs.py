@@ -45,32 +45,29 @@ _JOB_COLUMNS = (
 )
 # The completion path runs on the driver (storage.driver): it is part of the scan that
 # completes the box, and the packer waits for that scan.
-_INSERT_JOB = {
-    dialect: statement.values({c: bindparam(c) for c in _JOB_COLUMNS})
+_QUEUE_JOB = {
+    dialect: DriverStatement(statement.values({c: bindparam(c) for c in _JOB_COLUMNS}))
     for dialect, statement in insert_unless_exists(
         PrintJob, [PrintJob.idempotency_key], PrintJob.id
     ).items()
 }
-_QUEUE_JOB = {dialect: DriverStatement(statement) for dialect, statement in _INSERT_JOB.items()}
 _JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
-_CLOSE_OPEN_SESSION = (
+_CLOSE_OPEN_SESSION = DriverStatement(
     update(PackSession)
     .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
     .values(state="completed", closed_at=bindparam("now"))
 )
-_MARK_PACKED = (
+_MARK_PACKED = DriverStatement(
     update(Order)
     .where(Order.id == bindparam("order_id"))
     .values(status=OrderStatus.PACKED.value, packed_at=bindparam("now"))
 )
-_CLOSE_ON_DRIVER = DriverStatement(_CLOSE_OPEN_SESSION)
-_MARK_ON_DRIVER = DriverStatement(_MARK_PACKED)
 # PostgreSQL: close, mark packed and queue in one statement (data-modifying CTEs), since
 # each statement is a round trip to the server that the completing scan waits for.
 _SEAL_AND_QUEUE_PG = DriverStatement(
-    _INSERT_JOB["postgresql"]
-    .add_cte(_CLOSE_OPEN_SESSION.cte("closed"))
-    .add_cte(_MARK_PACKED.cte("packed"))
+    _QUEUE_JOB["postgresql"].statement.add_cte(
+        _CLOSE_OPEN_SESSION.statement.cte("closed"), _MARK_PACKED.statement.cte("packed")
+    )
 )
 
 
@@ -121,8 +118,8 @@ def seal_session(
     if print_label and conn.dialect.name == "postgresql":
         values = {**_job_values(session_id, order_id, bench, printer_spec, now), "now": now}
         return _job_id(conn, _SEAL_AND_QUEUE_PG.rows(conn, values), session_id)
-    _CLOSE_ON_DRIVER.execute(conn, {"session_id": session_id, "now": now})
-    _MARK_ON_DRIVER.execute(conn, {"order_id": order_id, "now": now})
+    _CLOSE_OPEN_SESSION.execute(conn, {"session_id": session_id, "now": now})
+    _MARK_PACKED.execute(conn, {"order_id": order_id, "now": now})
     if not print_label:
         return None
     return queue_completion_job(conn, session_id, order_id, bench, printer_spec)

@@ -29,7 +29,7 @@ class _Prepared:
 
 class DriverStatement:
     def __init__(self, statement: ClauseElement) -> None:
-        self._statement = statement
+        self.statement = statement  # the Core statement, to build larger ones from
         self._prepared: dict[str, _Prepared] = {}
 
     def rows(self, conn: Connection, params: Mapping[str, Any]) -> list[tuple[Any, ...]]:
@@ -64,7 +64,7 @@ class DriverStatement:
             cursor.close()
 
     def _prepare(self, dialect: Dialect) -> _Prepared:
-        compiled = self._statement.compile(dialect=dialect)
+        compiled = self.statement.compile(dialect=dialect)
         processors = {}
         for name, bind in compiled.binds.items():
             process = bind.type.dialect_impl(dialect).bind_processor(dialect)
