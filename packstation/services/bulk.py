@@ -2,22 +2,27 @@
 
 A 100k-order import through Core `insert()` spent more time building parameter dicts and
 processing types per row (and, on SQLite, inserting row by row to get ids back in order)
-than the database spent storing them. Here ids are reserved first, so rows go in by one
-`executemany` (SQLite) or `COPY` (PostgreSQL) with nothing to read back; lookups of
+than the database spent storing them. Here ids are reserved first, so rows go in by
+multi-row INSERTs stored on a helper thread while the next batch is built (SQLite, see
+storage.sqlite_writer) or one `COPY` (PostgreSQL) with nothing to read back; lookups of
 thousands of keys go to PostgreSQL as one array parameter instead of 500-item IN lists.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import chain, islice
+from types import TracebackType
 from typing import Any
 
 from sqlalchemy import ARRAY, ColumnElement, Connection, Table, any_, func, literal, select, text
 
+from packstation.storage.sqlite_writer import BackgroundInserts, insert_sql, rows_per_statement
+
 # One text value back instead of `count` rows: reading 100k rows costs more than drawing them.
-BATCH = 5000  # rows per executemany, and per progress report
+BATCH = 5000  # rows per COPY progress report
 _NEXTVALS = text(
     "SELECT string_agg(nextval(s.seq)::text, ',') "
     "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS seq) AS s "
@@ -48,41 +53,91 @@ def bulk_insert(
     rows: Iterable[Sequence[object]],
     stored: Callable[[int], None] | None = None,
 ) -> None:
-    """Insert `rows` (tuples in `columns` order): COPY on PostgreSQL, executemany on SQLite.
+    """Insert `rows` (tuples in `columns` order) in one go; see BulkWriter."""
+    with BulkWriter(conn, stored) as writer:
+        writer.insert(table, columns, rows)
+
+
+class BulkWriter:
+    """Inserts for one transaction: COPY on PostgreSQL, multi-row INSERTs on SQLite.
 
     Values must already be what the driver stores: str, int, bool, None, and times from
-    `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator:
-    COPY sends every 32 kB as it fills, so the server stores while the rest is built.
-    `stored(n)` is told as every BATCH rows go to the database, and of the rest at the end.
+    `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator,
+    and rows are stored while the rest are built: COPY sends every 32 kB as it fills, and
+    on SQLite, once a statement's worth is ready, a helper thread stores it (see
+    storage.sqlite_writer) while the caller goes on; statements run in the order given,
+    so lines inserted after their orders find them. `stored(n)` is told, on the caller's
+    thread, of rows stored. Leaving the block waits for every row and raises the first
+    error, as the driver raised it (sqlite3 / psycopg).
     """
-    if isinstance(rows, Sequence) and not rows:
-        return  # not even an empty COPY's round trip
-    names = ", ".join(columns)
 
-    def tell(count: int) -> None:
-        if stored and count:
-            stored(count)
+    def __init__(self, conn: Connection, stored: Callable[[int], None] | None = None) -> None:
+        self._conn = conn
+        self._stored = stored
+        self._helper: BackgroundInserts | None = None
 
-    if conn.dialect.name == "postgresql":
-        driver = conn.connection.driver_connection
+    def insert(
+        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
+    ) -> None:
+        if isinstance(rows, Sequence) and not rows:
+            return  # not even an empty COPY's round trip
+        if self._conn.dialect.name == "postgresql":
+            self._copy(table.name, columns, rows)
+        else:
+            self._insert_sqlite(table.name, columns, iter(rows))
+
+    def _tell(self, count: int) -> None:
+        if self._stored and count:
+            self._stored(count)
+
+    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        driver = self._conn.connection.driver_connection
         assert driver is not None
         sent = 0
         with (
             driver.cursor() as cursor,
-            cursor.copy(f"COPY {table.name} ({names}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
                 sent += 1
                 if not sent % BATCH:
-                    tell(BATCH)
-        tell(sent % BATCH)  # the COPY has finished: the rest is stored too
-        return
-    sql = f"INSERT INTO {table.name} ({names}) VALUES ({', '.join('?' * len(columns))})"
-    pending = iter(rows)
-    while batch := list(islice(pending, BATCH)):
-        conn.exec_driver_sql(sql, batch)
-        tell(len(batch))
+                    self._tell(BATCH)
+        self._tell(sent % BATCH)  # the COPY has finished: the rest is stored too
+
+    def _insert_sqlite(
+        self, table: str, columns: Sequence[str], rows: Iterator[Sequence[object]]
+    ) -> None:
+        driver = self._conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        per = rows_per_statement(driver, len(columns))
+        full = insert_sql(table, columns, per)
+        while batch := list(islice(rows, per)):
+            sql = full if len(batch) == per else insert_sql(table, columns, len(batch))
+            if self._helper is None and len(batch) < per:
+                # a short statement before any helper: a thread would cost more than it
+                driver.execute(sql, tuple(chain.from_iterable(batch)))
+                self._tell(len(batch))
+                continue
+            if self._helper is None:
+                self._helper = BackgroundInserts(driver)
+            self._helper.submit(sql, batch)
+            self._tell(self._helper.stored())
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._helper is None:
+            return
+        self._helper.__exit__(kind, error, traceback)
+        if error is None:
+            self._tell(self._helper.stored())
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

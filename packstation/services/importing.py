@@ -27,7 +27,7 @@ from packstation.importers.records import (
     ParsedFile,
     RowProblem,
 )
-from packstation.services.bulk import bulk_insert, matching, reserve_ids, stored_now
+from packstation.services.bulk import BulkWriter, bulk_insert, matching, reserve_ids, stored_now
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product
 
@@ -36,6 +36,7 @@ BARCODES: Table = Barcode.__table__  # type: ignore[assignment]
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
 LINES: Table = OrderLine.__table__  # type: ignore[assignment]
 CHUNK = 500  # IN-list size: well under SQLite's and PostgreSQL's parameter limits
+NEW_ORDERS_CHUNK = 5000  # new orders written (then their lines) per step
 Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
@@ -210,20 +211,20 @@ def _store_orders(
 
     # One look-up and one id reservation for the whole file (order numbers are unique in
     # it; a stale read is caught by the version guard in `_update_order`). New orders go
-    # in as one stream (PostgreSQL stores it while the rest is built); open sessions are
-    # read per chunk of changed orders, just before its updates, as a bench may open one.
-    # Progress counts rows stored: orders, then the new orders' lines.
+    # in by chunks, each chunk's orders then its lines, stored while the next chunk is
+    # built (BulkWriter); open sessions are read per chunk of changed orders, just before
+    # its updates, as a bench may open one. Progress counts rows stored.
     existing = _existing(conn, [o.order_no for o in orders])
     fresh = [o for o in orders if o.order_no not in existing]
     fresh_lines = sum(len(o.lines) for o in fresh)
     total = len(orders) + fresh_lines
-    if fresh:
-        ids = reserve_ids(conn, ORDERS, len(fresh))
-        new_rows = _new_rows(fresh, ids, classify_once, now)
-        bulk_insert(conn, ORDERS, _INSERTED, new_rows, stored=advance)
-        if fresh_lines:
-            new_lines = _line_rows(zip(ids, fresh, strict=True))
-            bulk_insert(conn, LINES, _LINE_COLUMNS, new_lines, stored=advance)
+    ids = reserve_ids(conn, ORDERS, len(fresh))
+    with BulkWriter(conn, stored=advance) as writer:
+        for start in range(0, len(fresh), NEW_ORDERS_CHUNK):
+            end = start + NEW_ORDERS_CHUNK
+            orders_in, ids_in = fresh[start:end], ids[start:end]
+            writer.insert(ORDERS, _INSERTED, _new_rows(orders_in, ids_in, classify_once, now))
+            writer.insert(LINES, _LINE_COLUMNS, _line_rows(zip(ids_in, orders_in, strict=True)))
     summary.orders_created += len(fresh)
     summary.lines += fresh_lines
     for chunk in _chunks([o for o in orders if o.order_no in existing], size=2000):

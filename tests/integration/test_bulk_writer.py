@@ -1,0 +1,179 @@
+"""BulkWriter: the import's inserts, on real SQLite files (helper thread) and PostgreSQL (COPY).
+
+What must hold however the rows travel: every row stored once, in the order given (lines
+find the orders inserted just before them), progress told on the caller's thread and
+adding up, and a failure, in the database or in the caller, leaving nothing behind once
+the transaction rolls back, with no helper thread still writing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from psycopg.errors import UniqueViolation
+from sqlalchemy import func, select
+
+from packstation.services.bulk import BulkWriter, bulk_insert, reserve_ids, stored_now
+from packstation.services.importing import LINES, ORDERS
+from packstation.storage import sqlite_writer
+from packstation.storage.database import Database
+from packstation.storage.sqlite_writer import rows_per_statement
+from packstation.storage.tables import Order, OrderLine
+
+ORDER_COLUMNS = (
+    "id", "order_no", "platform", "platform_order_no", "status", "recipient", "phone",
+    "address", "province", "city", "district", "priority", "address_ambiguous", "carrier",
+    "waybill_no", "remarks", "version", "fingerprint", "imported_at", "updated_at",
+)  # fmt: skip
+LINE_COLUMNS = ("order_id", "sku", "title", "quantity")
+CHUNK = 2500
+
+
+def _orders(ids: list[int], now: object, prefix: str = "B") -> Iterator[tuple[object, ...]]:
+    for oid in ids:
+        yield (
+            oid, f"{prefix}{oid:08d}", "generic", f"{prefix}{oid:08d}", "paid", "张三",
+            "13800000000", f"杭州市西湖区文三路{oid}号", "浙江省", "杭州市", "西湖区",
+            "hangzhou", False, "", "", "", 1, "0" * 64, now, now,
+        )  # fmt: skip
+
+
+def _lines(ids: list[int]) -> Iterator[tuple[object, ...]]:
+    for oid in ids:
+        for n in range(1, oid % 3 + 2):  # 1 to 3 lines an order
+            yield (oid, f"SKU-{n}", f"商品 {n}", n)
+
+
+def _counts(db: Database) -> tuple[int, int]:
+    with db.transaction() as conn:
+        orders = conn.scalar(select(func.count()).select_from(Order))
+        lines = conn.scalar(select(func.count()).select_from(OrderLine))
+    return orders or 0, lines or 0
+
+
+def _helpers_alive() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "sqlite-inserts"]
+
+
+@pytest.fixture
+def helpers_started(monkeypatch: pytest.MonkeyPatch) -> list[threading.Thread]:
+    """Statements of 1,000 rows (so these tests' rows take several), and the helpers started."""
+    monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 1_000)
+    started: list[threading.Thread] = []
+    real_start = threading.Thread.start
+
+    def spy(self: threading.Thread) -> None:
+        if self.name == "sqlite-inserts":
+            started.append(self)
+        real_start(self)
+
+    monkeypatch.setattr(threading.Thread, "start", spy)
+    return started
+
+
+def _threaded(db: Database, started: list[threading.Thread]) -> bool:
+    """SQLite stores through a helper thread; PostgreSQL never starts one."""
+    return bool(started) == (db.dialect == "sqlite")
+
+
+def test_chunks_of_orders_then_their_lines_are_all_stored_and_told(
+    db: Database, helpers_started: list[threading.Thread]
+) -> None:
+    told: list[tuple[int, int]] = []  # (rows, thread id)
+    caller = threading.get_ident()
+    with db.transaction() as conn:
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 10_000)
+        with BulkWriter(conn, lambda n: told.append((n, threading.get_ident()))) as writer:
+            for start in range(0, len(ids), CHUNK):
+                part = ids[start : start + CHUNK]
+                writer.insert(ORDERS, ORDER_COLUMNS, _orders(part, now))
+                writer.insert(LINES, LINE_COLUMNS, _lines(part))
+        assert not _helpers_alive()
+    assert _threaded(db, helpers_started)
+    expected_lines = sum(oid % 3 + 1 for oid in ids)
+    assert _counts(db) == (10_000, expected_lines)
+    assert sum(n for n, _ in told) == 10_000 + expected_lines
+    assert {thread for _, thread in told} == {caller}
+    with db.transaction() as conn:
+        last = conn.execute(select(Order.order_no, Order.address).where(Order.id == ids[-1]))
+        assert last.one() == (f"B{ids[-1]:08d}", f"杭州市西湖区文三路{ids[-1]}号")
+
+
+def test_a_failing_statement_raises_in_the_caller_and_the_rollback_leaves_nothing(
+    db: Database, helpers_started: list[threading.Thread]
+) -> None:
+    refused = (sqlite3.IntegrityError, UniqueViolation)
+    with pytest.raises(refused) as caught, db.transaction() as conn:
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 9_000)
+        with BulkWriter(conn) as writer:
+            writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids[:6_000], now))
+            # the same order numbers again, under unused ids: the unique index refuses them
+            again = [(ids[6_000 + i], *row[1:]) for i, row in enumerate(_orders(ids[:3_000], now))]
+            writer.insert(ORDERS, ORDER_COLUMNS, (r for r in again))
+            writer.insert(LINES, LINE_COLUMNS, _lines(ids[:6_000]))
+    assert "order_no" in str(caught.value)
+    assert not _helpers_alive()
+    assert _threaded(db, helpers_started)
+    assert _counts(db) == (0, 0)
+
+
+def test_the_callers_own_error_wins_and_no_helper_is_left_writing(
+    db: Database, helpers_started: list[threading.Thread]
+) -> None:
+    class StopError(Exception):
+        pass
+
+    def rows_then_fail(ids: list[int], now: object) -> Iterator[tuple[object, ...]]:
+        yield from _orders(ids, now)
+        raise StopError
+
+    with pytest.raises(StopError), db.transaction() as conn:
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 8_000)
+        with BulkWriter(conn) as writer:
+            writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids[:5_000], now))
+            writer.insert(ORDERS, ORDER_COLUMNS, rows_then_fail(ids[5_000:], now))
+    assert not _helpers_alive()
+    assert _threaded(db, helpers_started)
+    assert _counts(db) == (0, 0)
+
+
+def test_a_short_insert_runs_inline_without_a_helper(
+    db: Database, helpers_started: list[threading.Thread]
+) -> None:
+    with db.transaction() as conn:
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 3)
+        bulk_insert(conn, ORDERS, ORDER_COLUMNS, list(_orders(ids, now)))
+        bulk_insert(conn, LINES, LINE_COLUMNS, [])
+    assert not helpers_started
+    assert _counts(db) == (3, 0)
+
+
+def test_statements_fit_an_old_sqlites_999_parameter_limit(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    path = tmp_path / "old.db"
+    shutil.copy(sqlite_template, path)
+    db = Database.from_url(f"sqlite:///{path}")
+    try:
+        with db.transaction() as conn:
+            driver = conn.connection.driver_connection
+            assert isinstance(driver, sqlite3.Connection)
+            driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+            assert rows_per_statement(driver, len(ORDER_COLUMNS)) == 999 // 20
+            now = stored_now(conn, ORDERS.c.imported_at)
+            ids = reserve_ids(conn, ORDERS, 1_000)
+            with BulkWriter(conn) as writer:
+                writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids, now))
+                writer.insert(LINES, LINE_COLUMNS, _lines(ids))
+        assert _counts(db) == (1_000, sum(oid % 3 + 1 for oid in ids))
+    finally:
+        db.dispose()
