@@ -26,10 +26,11 @@ Order numbers in Excel scientific notation refuse the whole file.
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
-from packstation.importers.detect import FORMATS, parse_tables
+from packstation.importers.detect import FORMATS, ParseJob, plan_tables
 from packstation.importers.export import EXPORT_FORMATS, ExportResult, ShippedRow, write_shipped
 from packstation.importers.reading import open_table
 from packstation.importers.records import ParsedFile
@@ -38,8 +39,11 @@ __all__ = [
     "EXPORT_FORMATS",
     "FORMATS",
     "ExportResult",
+    "ParseJob",
     "ShippedRow",
+    "gc_paused",
     "parse_files",
+    "plan_files",
     "write_shipped",
 ]
 
@@ -54,13 +58,32 @@ def parse_files(
     `progress(done, total)` is called every 1,000 rows or so and once at the end with
     done == total; `total` is estimated from line counts before parsing starts.
     """
-    # The cyclic GC keeps rescanning the hundreds of thousands of (acyclic) records being
-    # built: pausing it saves about a quarter of the time on a 100k-order import.
+    with gc_paused():
+        return [job.parse(None) for job in plan_files(paths, format, progress)]
+
+
+def plan_files(
+    paths: Sequence[Path],
+    format: str = "auto",
+    progress: Callable[[int, int], None] | None = None,
+) -> list[ParseJob]:
+    """Read, decode and recognise every file now; parse each when its job is run.
+
+    For an importer that stores each logical file in its own transaction, and stores a
+    Taobao pair's orders while the rest of it is read (see ParseJob).
+    """
+    tables = [open_table(Path(p)) for p in paths]
+    return plan_tables(tables, format, progress)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """The cyclic GC would keep rescanning the hundreds of thousands of (acyclic) records
+    an import builds: pausing it saves about a quarter of a 100k-order import."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        tables = [open_table(Path(p)) for p in paths]
-        return parse_tables(tables, format, progress)
+        yield
     finally:
         if was_enabled:
             gc.enable()

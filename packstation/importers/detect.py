@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from packstation.errors import UserError
 from packstation.importers import generic, jd, pdd, taobao
+from packstation.importers.assemble import Emit
 from packstation.importers.reading import Table
 from packstation.importers.records import ParsedFile
 
@@ -20,9 +22,13 @@ _KINDS: list[tuple[str, str, _Detector]] = []  # (kind, format, detector), most 
 _SINGLE: dict[str, _Parser] = {}
 
 
+_FORMAT: dict[str, str] = {}
+
+
 def register(kind: str, format_: str, detector: _Detector, parser: _Parser | None) -> None:
     """Add a file kind; `parser` is None for kinds that are only parsed as a pair."""
     _KINDS.append((kind, format_, detector))
+    _FORMAT[kind] = format_
     if parser is not None:
         _SINGLE[kind] = parser
 
@@ -61,9 +67,24 @@ def detect(table: Table) -> tuple[str, str]:
     )
 
 
-def parse_tables(
+@dataclass(frozen=True, slots=True)
+class ParseJob:
+    """One logical file (a Taobao pair counts as one), parsed when `parse` is called.
+
+    `parse(emit)` may hand finished orders to `emit` while it reads (Taobao pairs do), so
+    they can be stored meanwhile; every order is in the returned ParsedFile either way.
+    """
+
+    format: str
+    sources: tuple[str, ...]
+    parse: Callable[[Emit | None], ParsedFile]
+
+
+def plan_tables(
     tables: Sequence[Table], format_: str, progress: Callable[[int, int], None] | None
-) -> list[ParsedFile]:
+) -> list[ParseJob]:
+    """Detect and pair every table first (so a file of unknown format fails before any
+    is parsed); progress then counts rows across all the jobs, done when the last is."""
     if format_ != "auto" and format_ not in FORMATS:
         raise UserError(
             f"未知格式“{format_}”，可选：auto、{'、'.join(FORMATS)}。",
@@ -78,19 +99,44 @@ def parse_tables(
                 f"{table.name} looks like the {detected} format, not {format_} as asked.",
             )
         kinds.append(kind)
-    meter = _Progress(progress, sum(t.estimated_rows for t in tables))
-    results: list[ParsedFile] = []
+    parsers: list[tuple[str, tuple[str, ...], _Job]] = []
     pending_pairs: list[tuple[str, Table]] = []
     for kind, table in zip(kinds, tables, strict=True):
-        parser = _SINGLE.get(kind)
-        if parser is None:
+        single = _SINGLE.get(kind)
+        if single is None:
             pending_pairs.append((kind, table))
         else:
-            results.append(parser(table, meter.tick))
-    if pending_pairs:
-        results.extend(taobao.parse_pairs(pending_pairs, meter.tick))
-    meter.finish()
-    return results
+            parsers.append((_FORMAT[kind], (table.name,), _single_job(single, table)))
+    for orders, items in taobao.pairs(pending_pairs) if pending_pairs else []:
+        parsers.append(("taobao", (orders.name, items.name), _pair_job(orders, items)))
+    meter = _Progress(progress, sum(t.estimated_rows for t in tables))
+    last = len(parsers) - 1
+
+    def job(index: int, run: _Job) -> Callable[[Emit | None], ParsedFile]:
+        def parse(emit: Emit | None) -> ParsedFile:
+            parsed = run(meter.tick, emit)
+            if index == last:
+                meter.finish()
+            return parsed
+
+        return parse
+
+    return [
+        ParseJob(format_name, sources, job(index, run))
+        for index, (format_name, sources, run) in enumerate(parsers)
+    ]
+
+
+_Job = Callable[[Callable[[int], None], Emit | None], ParsedFile]
+
+
+def _single_job(parser: _Parser, table: Table) -> _Job:
+    """Formats whose orders are only complete at the end of the file emit nothing early."""
+    return lambda tick, _emit: parser(table, tick)
+
+
+def _pair_job(orders: Table, items: Table) -> _Job:
+    return lambda tick, emit: taobao.parse_pair(orders, items, tick, emit)
 
 
 register("products", "products", generic.looks_like_products, generic.parse_products)

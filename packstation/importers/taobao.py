@@ -26,7 +26,7 @@ from functools import lru_cache
 
 from packstation.errors import UserError
 from packstation.importers import cells
-from packstation.importers.assemble import OrderAssembler
+from packstation.importers.assemble import Emit, OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
 from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
@@ -95,11 +95,11 @@ def looks_like_items(headers: set[str]) -> bool:
 _Item = tuple[int, str, str, int, bool]
 
 
-def parse_pairs(tables: Sequence[tuple[str, Table]], tick: Tick) -> list[ParsedFile]:
-    """Pair order reports with item reports and parse each pair."""
+def pairs(tables: Sequence[tuple[str, Table]]) -> list[tuple[Table, Table]]:
+    """(order report, item report) pairs of these tables; UserError if one has no partner."""
     orders = [t for kind, t in tables if kind == "taobao_orders"]
     items = [t for kind, t in tables if kind == "taobao_items"]
-    return [parse_pair(o, i, tick) for o, i in _pairs(orders, items)]
+    return _pairs(orders, items)
 
 
 def _pairs(orders: list[Table], items: list[Table]) -> list[tuple[Table, Table]]:
@@ -136,8 +136,11 @@ def _stamp(name: str) -> str:
     return "".join(c for c in base if c.isdigit())
 
 
-def parse_pair(orders: Table, items: Table, tick: Tick) -> ParsedFile:
-    asm = OrderAssembler(orders.name, {"recipient": "收货人姓名", "address": "收货地址"})
+def parse_pair(orders: Table, items: Table, tick: Tick, emit: Emit | None = None) -> ParsedFile:
+    """The item report is read first; then each order is complete when its order-report
+    row is read, and is handed to `emit` (in batches) while the rest is read."""
+    labels = {"recipient": "收货人姓名", "address": "收货地址"}
+    asm = OrderAssembler(orders.name, labels, emit)
     lines = _read_items(items, asm, tick)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
     _read_orders(orders, asm, lines, parsed.skipped, tick)
@@ -345,7 +348,8 @@ def _read_orders(
         seen.add(order_no)
         items = lines.get(order_no)
         if items is None and status is not OrderStatus.PAID:
-            continue  # a closed order without item rows still carries its new status
+            asm.complete(order_no)  # a closed order without item rows still carries its status
+            continue
         if items is None:
             asm.reject(
                 order_no,
@@ -360,6 +364,7 @@ def _read_orders(
         if not packable and items:
             packable = items  # every line gone while the order says paid: keep, let it show
         asm.plain_lines(order_no, [(i[1], i[2], i[3]) for i in packable])
+        asm.complete(order_no)
 
 
 def _without_zip(address: str) -> str:

@@ -10,6 +10,7 @@ thousands of keys go to PostgreSQL as one array parameter instead of 500-item IN
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
@@ -17,7 +18,18 @@ from itertools import chain, islice
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import ARRAY, ColumnElement, Connection, Table, any_, func, literal, select, text
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Connection,
+    Table,
+    any_,
+    func,
+    literal,
+    literal_column,
+    select,
+    text,
+)
 
 from packstation.storage.sqlite_writer import BackgroundInserts, insert_sql, rows_per_statement
 
@@ -31,19 +43,35 @@ _NEXTVALS = text(
 
 
 def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
-    """Ids for `count` new rows of `table` (integer primary key `id`).
+    """Ids for `count` new rows of `table` (integer primary key `id`); see IdSource."""
+    return IdSource(conn, table).take(count)
+
+
+class IdSource:
+    """Ids for new rows of `table` (integer primary key `id`), drawn as they are needed.
 
     SQLite: the transaction holds the write lock from its start (BEGIN IMMEDIATE, see
     storage.engine), so max(id)+1… is what SQLite itself would pick and nobody can take
-    them meanwhile. PostgreSQL: drawn from the column's own sequence, as its default does.
+    them meanwhile; max(id) is read once, so later draws need the connection no more (a
+    helper thread may be writing on it). PostgreSQL: drawn from the column's own
+    sequence, as its default does, one round trip per draw.
     """
-    if count <= 0:
-        return []
-    if conn.dialect.name == "postgresql":
-        drawn: str = conn.scalar(_NEXTVALS, {"t": table.name, "n": count})
-        return [int(i) for i in drawn.split(",")]
-    start = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
-    return list(range(start, start + count))
+
+    def __init__(self, conn: Connection, table: Table) -> None:
+        self._conn = conn
+        self._table = table
+        self._next: int | None = None
+        if conn.dialect.name != "postgresql":
+            self._next = (conn.scalar(select(func.max(table.c.id))) or 0) + 1
+
+    def take(self, count: int) -> list[int]:
+        if count <= 0:
+            return []
+        if self._next is None:
+            drawn: str = self._conn.scalar(_NEXTVALS, {"t": self._table.name, "n": count})
+            return [int(i) for i in drawn.split(",")]
+        start, self._next = self._next, self._next + count
+        return list(range(start, start + count))
 
 
 def bulk_insert(
@@ -124,6 +152,13 @@ class BulkWriter:
             self._helper.submit(sql, batch)
             self._tell(self._helper.stored())
 
+    def close(self) -> None:
+        """Wait until every row is stored; raise the helper's error, if it met one."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.close()
+            self._tell(helper.stored())
+
     def __enter__(self) -> BulkWriter:
         return self
 
@@ -133,11 +168,16 @@ class BulkWriter:
         error: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._helper is None:
-            return
-        self._helper.__exit__(kind, error, traceback)
         if error is None:
-            self._tell(self._helper.stored())
+            self.close()
+        else:
+            self.abandon()  # the caller's error wins
+
+    def abandon(self) -> None:
+        """Wait until the helper has stopped, raising nothing: the caller will roll back."""
+        helper, self._helper = self._helper, None
+        if helper is not None:
+            helper.abandon()
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:
@@ -147,19 +187,26 @@ def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:
     return process(now) if process else now
 
 
-IN_LIST = 500  # SQLite: well under its bound-parameter limit
 ARRAY_BATCH = 20_000  # PostgreSQL: one array parameter per query
+JSON_BATCH = 20_000  # SQLite: one JSON array parameter per query
 
 
 def matching(
     conn: Connection, column: ColumnElement[Any], values: Sequence[object]
 ) -> Iterator[ColumnElement[bool]]:
-    """WHERE clauses that together select the rows whose `column` is in `values`."""
+    """WHERE clauses that together select the rows whose `column` is in `values`.
+
+    One parameter per query, not an IN list of hundreds: PostgreSQL gets an array,
+    SQLite a JSON array it unpacks with json_each (its IN lists cap at 999 values on
+    older builds, and building and sending them cost more than the lookups).
+    """
     if conn.dialect.name == "postgresql":
         array_type = ARRAY(column.type)
         for start in range(0, len(values), ARRAY_BATCH):
             batch = list(values[start : start + ARRAY_BATCH])
             yield column == any_(literal(batch, array_type))
         return
-    for start in range(0, len(values), IN_LIST):
-        yield column.in_(values[start : start + IN_LIST])
+    for start in range(0, len(values), JSON_BATCH):
+        batch = json.dumps(list(values[start : start + JSON_BATCH]))
+        unpacked = select(literal_column("value")).select_from(func.json_each(batch))
+        yield column.in_(unpacked.scalar_subquery())

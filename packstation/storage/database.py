@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.storage.checkpoint import FALLBACK_PAGES, WalCheckpointer
@@ -43,22 +43,51 @@ class Database:
         with self.engine.begin() as connection:
             yield connection
 
+    @contextmanager
+    def side_reader(self) -> Iterator[Connection | None]:
+        """A second connection to a SQLite file, for reading while this process holds a
+        long write transaction on the first; None for other databases.
+
+        It never begins a write (no BEGIN IMMEDIATE: a plain engine, whose SELECTs run
+        in autocommit), so it neither waits for the writer nor blocks it, and it sees
+        what was last committed: while the writer holds the lock, the database as it was
+        before the writer's transaction.
+        """
+        path = _sqlite_file(self.engine)
+        if path is None:
+            yield None
+            return
+        engine = create_engine(f"sqlite:///{path}")
+        try:
+            with engine.connect() as connection:
+                yield connection
+        finally:
+            engine.dispose()
+
     def dispose(self) -> None:
         if self._checkpointer is not None:
             self._checkpointer.stop()
         self.engine.dispose()
 
 
-def _checkpointer_for(engine: Engine) -> WalCheckpointer | None:
-    """A background checkpointer for a SQLite file, which then lets the log grow to
-    FALLBACK_PAGES before a commit checkpoints it itself. None for PostgreSQL, memory
-    and `file:` URI databases (their files are not plain paths)."""
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite database given by path; None for PostgreSQL, memory and
+    `file:` URI databases (their files are not plain paths)."""
     database = engine.url.database or ""
     uri = database.startswith("file:") or engine.url.query.get("uri") is not None
     if engine.dialect.name != "sqlite" or database in ("", ":memory:") or uri:
         return None
+    return Path(database)
+
+
+def _checkpointer_for(engine: Engine) -> WalCheckpointer | None:
+    """A background checkpointer for a SQLite file, which then lets the log grow to
+    FALLBACK_PAGES before a commit checkpoints it itself."""
+    path = _sqlite_file(engine)
+    if path is None:
+        return None
     event.listen(engine, "connect", _raise_fallback_threshold)
-    return WalCheckpointer(Path(database)).start()
+    return WalCheckpointer(path).start()
 
 
 def _raise_fallback_threshold(dbapi_connection: Any, _record: Any) -> None:

@@ -85,8 +85,12 @@ class BackgroundInserts:
     ) -> None:
         if error is None:
             self.close()
-            return
-        self._jobs.put(None)  # the caller's own error wins; just let the helper finish
+        else:
+            self.abandon()  # the caller's own error wins
+
+    def abandon(self) -> None:
+        """Let the helper finish what it has, raising nothing: the caller rolls back."""
+        self._jobs.put(None)
         self._thread.join()
 
     def _run(self) -> None:

@@ -19,7 +19,7 @@ from psycopg.errors import UniqueViolation
 from sqlalchemy import func, select
 
 from packstation.services.bulk import BulkWriter, bulk_insert, reserve_ids, stored_now
-from packstation.services.importing import LINES, ORDERS
+from packstation.services.order_store import LINES, ORDERS
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
 from packstation.storage.sqlite_writer import rows_per_statement

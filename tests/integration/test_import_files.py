@@ -17,6 +17,8 @@ from sqlalchemy import select
 
 from packstation.bootstrap import classifier
 from packstation.domain.verdicts import Verdict
+from packstation.errors import UserError
+from packstation.importers import assemble
 from packstation.services.importing import ImportSummary, import_files
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
@@ -246,8 +248,14 @@ def sale_download(tmp: Path, stamp: str, changed: bool) -> list[Path]:
                   "gbk")]
 
 
+@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
 def test_a_re_download_updates_changed_orders_and_intercepts_only_started_or_packed_ones(
-        db: Database, tmp_path: Path) -> None:
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
+    """`streamed`: the pair's orders are stored two at a time while it is read (statements
+    of two rows, so SQLite's helper thread writes them), known ones met mid-file."""
+    if streamed:
+        monkeypatch.setattr(assemble, "EMIT_BATCH", 2)
+        monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 2)
     first = run(db, *sale_download(tmp_path, "202611110001", changed=False))
     assert (first.orders_created, first.rejected) == (len(ALL), [])
     benches = {no: station(db, f"bench-{no[-2:]}") for no in ALL}
@@ -327,6 +335,23 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(
     assert all(p.reason for p in summary.rejected)
     assert (summary.orders_created, summary.orders_updated, summary.lines) == (0, 0, 0)
     assert row_counts(db) == before and orders_table(db) == rows
+
+
+def test_a_file_refused_while_parsed_stores_nothing_of_itself_and_names_those_stored(
+        db: Database, tmp_path: Path) -> None:
+    """Each file is its own unit: the first is stored, the re-saved Excel file after it
+    refuses itself, and the error says the first one went in (a dry run stored none)."""
+    good = generic_file(tmp_path, "utf-8")[0]
+    bad = write(tmp_path / "resaved.csv", [list(GENERIC_HEADER), generic_row("B1"),
+                                           generic_row("3.41235E+18")])
+    with pytest.raises(UserError) as dry:
+        run(db, good, bad, dry_run=True)
+    assert "orders.csv" not in str(dry.value) and row_counts(db)["orders"] == 0
+    with pytest.raises(UserError) as caught:
+        run(db, good, bad)
+    assert "E+18" in caught.value.en and "orders.csv" in caught.value.en
+    assert "此前的文件已导入：orders.csv" in caught.value.zh
+    assert sorted(stored(db)) == ["G1", "G2", "G3"]
 
 
 HOSTILE_NAME = '=HYPERLINK("http://evil.example/x","点我领红包")'

@@ -1,0 +1,124 @@
+"""A Taobao pair's orders are stored while its order report is still being read.
+
+So a problem found late in the file meets orders already written in its transaction:
+the file must still change nothing. Batches are made small here (a few orders, a few
+rows per statement, so SQLite's helper thread writes them) to stream small files.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from packstation.bootstrap import classifier
+from packstation.errors import UserError
+from packstation.importers import assemble
+from packstation.services import order_store
+from packstation.services.importing import import_files
+from packstation.storage import sqlite_writer
+from packstation.storage.database import Database
+from tests.importers.conftest import csv_text
+from tests.importers.platforms import (
+    TAOBAO_ITEMS_OLD,
+    TAOBAO_ORDERS_OLD,
+    rows_for,
+    taobao_item,
+    taobao_order,
+)
+from tests.integration.helpers import row_counts
+
+ORDERS = 60
+
+
+@pytest.fixture
+def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Orders handed on 8 at a time, statements of 5 rows; the sizes of the batches stored
+    while the file was read (before `finish`)."""
+    monkeypatch.setattr(assemble, "EMIT_BATCH", 8)
+    monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 5)
+    streamed: list[int] = []
+    real_add = order_store.OrderStore.add
+
+    def add(self: order_store.OrderStore, orders: list[object]) -> None:
+        streamed.append(len(orders))
+        real_add(self, orders)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(order_store.OrderStore, "add", add)
+    return streamed
+
+
+def number(n: int) -> str:
+    return f"35000000000000{n:05d}"
+
+
+def pair(tmp: Path, late: dict[str, str] | None = None) -> list[Path]:
+    """ORDERS orders of one or two lines; `late` overrides cells of the last order."""
+    orders, items = [], []
+    for n in range(ORDERS):
+        values = late if late and n == ORDERS - 1 else {}
+        orders.append(taobao_order(number(n), **values))
+        items.append(taobao_item(number(n), "TEE-RED-M"))
+        if n % 2:
+            items.append(taobao_item(number(n), "MUG-01", qty="2"))
+    order_path = tmp / "ExportOrderList202611110001.csv"
+    item_path = tmp / "ExportOrderDetailList202611110001.csv"
+    order_path.write_bytes(csv_text(rows_for(TAOBAO_ORDERS_OLD, orders)).encode("gbk"))
+    item_path.write_bytes(csv_text(rows_for(TAOBAO_ITEMS_OLD, items)).encode("gbk"))
+    return [order_path, item_path]
+
+
+def helpers_alive() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "sqlite-inserts"]
+
+
+def test_every_order_streamed_lands_and_progress_ends_full(
+    db: Database, tmp_path: Path, batches: list[int]
+) -> None:
+    told: list[tuple[int, int]] = []
+    summary = import_files(
+        db, pair(tmp_path), classifier(db), progress=lambda d, t: told.append((d, t))
+    )
+    assert len(batches) >= 6 and sum(batches) == ORDERS  # most stored while still reading
+    assert (summary.orders_created, summary.lines, summary.rejected) == (ORDERS, 90, [])
+    assert row_counts(db)["orders"] == ORDERS and row_counts(db)["order_lines"] == 90
+    storing = [done for done, total in told if total == ORDERS + 90]
+    assert storing == sorted(storing) and storing[-1] == ORDERS + 90
+    assert told[-1] == (ORDERS + 90, ORDERS + 90)
+    again = import_files(db, pair(tmp_path), classifier(db))
+    assert (again.orders_created, again.orders_unchanged) == (0, ORDERS)
+
+
+def test_a_bad_row_after_orders_were_stored_changes_nothing(
+    db: Database, tmp_path: Path, batches: list[int]
+) -> None:
+    before = row_counts(db)
+    summary = import_files(db, pair(tmp_path, {"订单状态": "已发货了吗"}), classifier(db))
+    assert sum(batches) >= ORDERS - 8  # all but the last batch were written first
+    assert [(Path(p.file).name, p.row, p.column) for p in summary.rejected] == [
+        ("ExportOrderList202611110001.csv", ORDERS + 1, "订单状态")
+    ]
+    assert (summary.orders_created, summary.lines) == (0, 0)
+    assert row_counts(db) == before
+    assert not helpers_alive()
+
+
+def test_excel_numbers_late_in_the_file_refuse_it_and_store_nothing(
+    db: Database, tmp_path: Path, batches: list[int]
+) -> None:
+    before = row_counts(db)
+    with pytest.raises(UserError, match="科学计数法"):
+        import_files(db, pair(tmp_path, {"订单编号": "3.50000000000001E+18"}), classifier(db))
+    assert sum(batches) >= ORDERS - 8
+    assert row_counts(db) == before
+    assert not helpers_alive()
+
+
+def test_a_streamed_dry_run_stores_nothing_and_counts_what_it_would(
+    db: Database, tmp_path: Path, batches: list[int]
+) -> None:
+    before = row_counts(db)
+    summary = import_files(db, pair(tmp_path), classifier(db), dry_run=True)
+    assert batches and (summary.orders_created, summary.lines) == (ORDERS, 90)
+    assert row_counts(db) == before
