@@ -77,6 +77,7 @@ class ParseJob:
 
     format: str
     sources: tuple[str, ...]
+    rows: int  # estimated from line counts, for progress
     parse: Callable[[Emit | None], ParsedFile]
 
 
@@ -99,20 +100,24 @@ def plan_tables(
                 f"{table.name} looks like the {detected} format, not {format_} as asked.",
             )
         kinds.append(kind)
-    parsers: list[tuple[str, tuple[str, ...], _Job]] = []
+    parsers: list[tuple[str, tuple[str, ...], int, _Job]] = []
     pending_pairs: list[tuple[str, Table]] = []
     for kind, table in zip(kinds, tables, strict=True):
         single = _SINGLE.get(kind)
         if single is None:
             pending_pairs.append((kind, table))
         else:
-            parsers.append((_FORMAT[kind], (table.name,), _single_job(single, table)))
+            run = _single_job(single, table)
+            parsers.append((_FORMAT[kind], (table.name,), table.estimated_rows, run))
     for orders, items in taobao.pairs(pending_pairs) if pending_pairs else []:
-        parsers.append(("taobao", (orders.name, items.name), _pair_job(orders, items)))
+        rows = orders.estimated_rows + items.estimated_rows
+        parsers.append(("taobao", (orders.name, items.name), rows, _pair_job(orders, items)))
     meter = _Progress(progress, sum(t.estimated_rows for t in tables))
     last = len(parsers) - 1
+    if not parsers:
+        meter.finish()
 
-    def job(index: int, run: _Job) -> Callable[[Emit | None], ParsedFile]:
+    def counted(index: int, run: _Job) -> Callable[[Emit | None], ParsedFile]:
         def parse(emit: Emit | None) -> ParsedFile:
             parsed = run(meter.tick, emit)
             if index == last:
@@ -122,8 +127,8 @@ def plan_tables(
         return parse
 
     return [
-        ParseJob(format_name, sources, job(index, run))
-        for index, (format_name, sources, run) in enumerate(parsers)
+        ParseJob(format_name, sources, rows, counted(index, run))
+        for index, (format_name, sources, rows, run) in enumerate(parsers)
     ]
 
 

@@ -3,9 +3,9 @@
 A 100k-order import through Core `insert()` spent more time building parameter dicts and
 processing types per row (and, on SQLite, inserting row by row to get ids back in order)
 than the database spent storing them. Here ids are reserved first, so rows go in by
-multi-row INSERTs stored on a helper thread while the next batch is built (SQLite, see
-storage.sqlite_writer) or one `COPY` (PostgreSQL) with nothing to read back; lookups of
-thousands of keys go to PostgreSQL as one array parameter instead of 500-item IN lists.
+multi-row INSERTs (SQLite; for an import, stored on a helper thread while the next batch
+is built, see storage.sqlite_writer) or `COPY` (PostgreSQL) with nothing to read back;
+lookups of thousands of keys go as one array (PostgreSQL) or JSON (SQLite) parameter.
 """
 
 from __future__ import annotations
@@ -91,17 +91,26 @@ class BulkWriter:
 
     Values must already be what the driver stores: str, int, bool, None, and times from
     `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator,
-    and rows are stored while the rest are built: COPY sends every 32 kB as it fills, and
-    on SQLite, once a statement's worth is ready, a helper thread stores it (see
-    storage.sqlite_writer) while the caller goes on; statements run in the order given,
+    and rows are stored while the rest are built: COPY sends every 32 kB as it fills. On
+    SQLite with `background`, once a statement's worth is ready, a helper thread stores
+    it (storage.sqlite_writer) while the caller goes on: the caller must then leave the
+    connection alone until `close` or `abandon`, and the connection must allow other
+    threads (a SQLite file through SQLAlchemy does). Statements run in the order given,
     so lines inserted after their orders find them. `stored(n)` is told, on the caller's
     thread, of rows stored. Leaving the block waits for every row and raises the first
     error, as the driver raised it (sqlite3 / psycopg).
     """
 
-    def __init__(self, conn: Connection, stored: Callable[[int], None] | None = None) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        stored: Callable[[int], None] | None = None,
+        *,
+        background: bool = False,
+    ) -> None:
         self._conn = conn
         self._stored = stored
+        self._background = background and conn.dialect.name == "sqlite"
         self._helper: BackgroundInserts | None = None
 
     def insert(
@@ -112,7 +121,32 @@ class BulkWriter:
         if self._conn.dialect.name == "postgresql":
             self._copy(table.name, columns, rows)
         else:
-            self._insert_sqlite(table.name, columns, iter(rows))
+            self._insert_sqlite(table.name, tuple(columns), iter(rows))
+
+    def close(self) -> None:
+        """Wait until every row is stored; raise the helper's error, if it met one."""
+        if self._helper is not None:
+            self._helper.close()
+            self._tell(self._helper.stored())
+
+    def abandon(self) -> None:
+        """Wait until the helper has stopped, raising nothing: the caller will roll back."""
+        if self._helper is not None:
+            self._helper.abandon()
+
+    def __enter__(self) -> BulkWriter:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if error is None:
+            self.close()
+        else:
+            self.abandon()  # the caller's error wins
 
     def _tell(self, count: int) -> None:
         if self._stored and count:
@@ -134,15 +168,14 @@ class BulkWriter:
         self._tell(sent % BATCH)  # the COPY has finished: the rest is stored too
 
     def _insert_sqlite(
-        self, table: str, columns: Sequence[str], rows: Iterator[Sequence[object]]
+        self, table: str, columns: tuple[str, ...], rows: Iterator[Sequence[object]]
     ) -> None:
         driver = self._conn.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         per = rows_per_statement(driver, len(columns))
-        full = insert_sql(table, columns, per)
         while batch := list(islice(rows, per)):
-            sql = full if len(batch) == per else insert_sql(table, columns, len(batch))
-            if self._helper is None and len(batch) < per:
+            sql = insert_sql(table, columns, len(batch))
+            if self._helper is None and (len(batch) < per or not self._background):
                 # a short statement before any helper: a thread would cost more than it
                 driver.execute(sql, tuple(chain.from_iterable(batch)))
                 self._tell(len(batch))
@@ -151,33 +184,6 @@ class BulkWriter:
                 self._helper = BackgroundInserts(driver)
             self._helper.submit(sql, batch)
             self._tell(self._helper.stored())
-
-    def close(self) -> None:
-        """Wait until every row is stored; raise the helper's error, if it met one."""
-        helper, self._helper = self._helper, None
-        if helper is not None:
-            helper.close()
-            self._tell(helper.stored())
-
-    def __enter__(self) -> BulkWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if error is None:
-            self.close()
-        else:
-            self.abandon()  # the caller's error wins
-
-    def abandon(self) -> None:
-        """Wait until the helper has stopped, raising nothing: the caller will roll back."""
-        helper, self._helper = self._helper, None
-        if helper is not None:
-            helper.abandon()
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

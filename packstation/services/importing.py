@@ -21,7 +21,7 @@ from sqlalchemy import Connection, Table, select, update
 
 from packstation.domain.codes import case_folded
 from packstation.errors import UserError
-from packstation.importers import ParseJob, gc_paused, plan_files
+from packstation.importers import gc_paused, plan_files
 from packstation.importers.assemble import Emit
 from packstation.importers.records import (
     BarcodeSpec,
@@ -30,6 +30,7 @@ from packstation.importers.records import (
     ParsedFile,
 )
 from packstation.services.bulk import bulk_insert, reserve_ids
+from packstation.services.import_progress import ImportProgress
 from packstation.services.order_store import (
     Classifier,
     Destination,
@@ -52,7 +53,7 @@ __all__ = [
 
 PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
 BARCODES: Table = Barcode.__table__  # type: ignore[assignment]
-CHUNK = 500  # IN-list size: well under SQLite's and PostgreSQL's parameter limits
+CHUNK = 500  # products looked up per query
 T = TypeVar("T")
 
 
@@ -68,31 +69,39 @@ def import_files(
     """Read, recognise and store files; each file (or Taobao pair) is its own
     all-or-nothing unit, stored in the order given.
 
-    `progress(done, total)` reports reading each file and then storing it. Every file
-    is read and recognised before any is stored: a file that cannot be read at all, or
-    is of no known format, stores nothing. One found unusable while it is parsed (a
-    missing column, Excel's scientific notation) stores nothing of itself, and its error
-    names the files before it, which were stored.
+    `progress(done, total)` moves one bar over reading and storing every file (see
+    ImportProgress). Every file is read and recognised before any is stored: a file that
+    cannot be read at all, or is of no known format, stores nothing. One found unusable
+    while it is parsed (a missing column, Excel's scientific notation) stores nothing of
+    itself, and its error names the files before it that were stored.
     """
     with gc_paused():
-        jobs = plan_files(paths, format=format, progress=progress)
+        bar = ImportProgress(progress)
+        jobs = plan_files(paths, format=format, progress=bar.reading)
+        bar.size(sum(job.rows for job in jobs))
         total = ImportSummary(format=",".join(dict.fromkeys(job.format for job in jobs)))
-        for index, job in enumerate(jobs):
+        stored: list[str] = []
+        for job in jobs:
+            bar.start_file(job.rows)
             try:
-                total.add(_import(db, job.format, job.parse, classify, dry_run, progress))
+                summary = _import(db, job.format, job.parse, classify, dry_run, bar.storing)
             except UserError as error:
-                raise _after(error, jobs[:index], dry_run) from error
+                raise _after(error, stored) from error
+            if not summary.rejected and not dry_run:
+                stored += [Path(source).name for source in job.sources]
+            total.add(summary)
+            bar.file_done()
+        bar.finish()
     return total
 
 
-def _after(error: UserError, stored: Sequence[ParseJob], dry_run: bool) -> UserError:
-    """`error`, telling which files were stored before it (none on a dry run)."""
-    names = [Path(source).name for job in stored for source in job.sources]
-    if not names or dry_run:
+def _after(error: UserError, stored: list[str]) -> UserError:
+    """`error`, telling which files were stored before it."""
+    if not stored:
         return error
     return UserError(
-        f"{error.zh}（此前的文件已导入：{'、'.join(names)}）",
-        f"{error.en} (the files before it were imported: {', '.join(names)})",
+        f"{error.zh}（此前的文件已导入：{'、'.join(stored)}）",
+        f"{error.en} (the files before it were imported: {', '.join(stored)})",
     )
 
 
@@ -118,33 +127,64 @@ def _import(
     progress: Progress | None,
 ) -> ImportSummary:
     """Parse one file, storing its orders as the parser hands them on, then the rest."""
-    with ExitStack() as stack:
-        opened: list[tuple[Connection, OrderStore]] = []
-
-        def store() -> tuple[Connection, OrderStore]:
-            """The transaction and its store, begun when first needed."""
-            if not opened:
-                conn = stack.enter_context(db.transaction())
-                lookup = stack.enter_context(db.side_reader()) or conn
-                opened.append(
-                    (conn, stack.enter_context(OrderStore(conn, lookup, classify, progress)))
-                )
-            return opened[0]
-
-        parsed = parse(lambda orders: store()[1].add(orders))
+    with _FileTransaction(db, classify, progress) as unit:
+        parsed = parse(lambda orders: unit.orders().add(orders))
         if parsed.problems:  # an invalid file changes nothing, even what was stored of it
-            if opened:
-                conn, orders = opened[0]
-                orders.abandon()
-                conn.rollback()
+            unit.roll_back()
             return ImportSummary(format=format, rejected=list(parsed.problems))
-        conn, orders = store()
         summary = ImportSummary(format=format)
-        orders.finish(parsed.orders, summary)
-        summary.products = _upsert_products(conn, _catalogue(parsed.products, parsed.orders))
+        if parsed.orders or unit.began:
+            unit.orders().finish(parsed.orders, summary)
+        catalogue = _catalogue(parsed.products, parsed.orders)
+        summary.products = _upsert_products(unit.conn(), catalogue)
         if dry_run:
-            conn.rollback()
+            unit.roll_back()
         return summary
+
+
+class _FileTransaction:
+    """One file's transaction and order store, begun when first needed.
+
+    Leaving it commits (rolls back on an error); the store's writer is always stopped
+    first, so nothing is still being written when the transaction ends.
+    """
+
+    def __init__(self, db: Database, classify: Classifier, progress: Progress | None) -> None:
+        self._db = db
+        self._classify = classify
+        self._progress = progress
+        self._stack = ExitStack()
+        self._conn: Connection | None = None
+        self._store: OrderStore | None = None
+
+    @property
+    def began(self) -> bool:
+        return self._conn is not None
+
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self._stack.enter_context(self._db.transaction())
+        return self._conn
+
+    def orders(self) -> OrderStore:
+        if self._store is None:
+            conn = self.conn()
+            lookup = self._stack.enter_context(self._db.side_reader()) or conn
+            store = OrderStore(conn, lookup, self._classify, self._progress)
+            self._store = self._stack.enter_context(store)
+        return self._store
+
+    def roll_back(self) -> None:
+        if self._store is not None:
+            self._store.abandon()
+        if self._conn is not None:
+            self._conn.rollback()
+
+    def __enter__(self) -> _FileTransaction:
+        return self
+
+    def __exit__(self, *error: object) -> None:
+        self._stack.__exit__(*error)  # type: ignore[arg-type]
 
 
 # -- products ----------------------------------------------------------------------

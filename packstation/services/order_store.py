@@ -92,7 +92,8 @@ class OrderStore:
         self._now = stored_now(conn, ORDERS.c.imported_at)
         self._memo: dict[tuple[str, str, str, str], Destination] = {}
         self._ids = IdSource(conn, ORDERS)
-        self._writer = BulkWriter(conn, self._stored)
+        # A helper thread writes only if lookups need not use `conn` meanwhile.
+        self._writer = BulkWriter(conn, self._stored, background=lookup is not conn)
         self._seen: set[str] = set()
         self._known: list[tuple[ImportedOrder, _Existing]] = []
         self._created = self._lines = 0
@@ -155,11 +156,14 @@ class OrderStore:
         if not fresh:
             return
         ids = self._ids.take(len(fresh))
-        rows = _new_rows(fresh, ids, self._classify_once, self._now)
+        classify, now = self._classify_once, self._now
+        rows = (_order_row(o, classify, oid, now) for oid, o in zip(ids, fresh, strict=True))
         self._writer.insert(ORDERS, _INSERTED, rows)
-        self._writer.insert(LINES, _LINE_COLUMNS, _line_rows(zip(ids, fresh, strict=True)))
+        lines = sum(len(o.lines) for o in fresh)
+        if lines:  # (an empty COPY is still a round trip)
+            self._writer.insert(LINES, _LINE_COLUMNS, _line_rows(zip(ids, fresh, strict=True)))
         self._created += len(fresh)
-        self._lines += sum(len(o.lines) for o in fresh)
+        self._lines += lines
 
     def _stored(self, count: int) -> None:
         self._done += count
@@ -203,30 +207,19 @@ _INSERTED = (*_VALUES, "id", "status", "version", "imported_at", "updated_at")
 _LINE_COLUMNS = ("order_id", "sku", "title", "quantity")
 
 
-def _order_row(order: ImportedOrder, classify: Classifier) -> tuple[object, ...]:
-    """The imported columns of an order, in `_VALUES` order."""
-    where = classify(order.address, order.province, order.city, order.district)
+def _order_row(
+    o: ImportedOrder, classify: Classifier, oid: int = 0, now: object = None
+) -> tuple[object, ...]:
+    """An order's `_INSERTED` columns; the first len(`_VALUES`) are the imported ones.
+
+    One flat tuple: this runs 100k times an import, beside the writer."""
+    where = classify(o.address, o.province, o.city, o.district)
     return (
-        order.order_no, order.platform, order.platform_order_no or order.order_no,
-        order.recipient, order.phone, order.address, where.province or order.province,
-        where.city or order.city, where.district or order.district, where.priority,
-        where.ambiguous, order.carrier, order.waybill_no, order.remarks, fingerprint(order),
+        o.order_no, o.platform, o.platform_order_no or o.order_no, o.recipient, o.phone,
+        o.address, where.province or o.province, where.city or o.city,
+        where.district or o.district, where.priority, where.ambiguous, o.carrier,
+        o.waybill_no, o.remarks, fingerprint(o), oid, o.status.value, 1, now, now,
     )  # fmt: skip
-
-
-def _new_rows(
-    orders: list[ImportedOrder], ids: list[int], classify: Classifier, now: object
-) -> Iterator[tuple[object, ...]]:
-    """`_INSERTED` rows: `_order_row` and the new-order columns, built as one tuple (this
-    runs 100k times an import, beside the writer)."""
-    for oid, o in zip(ids, orders, strict=True):
-        where = classify(o.address, o.province, o.city, o.district)
-        yield (
-            o.order_no, o.platform, o.platform_order_no or o.order_no, o.recipient, o.phone,
-            o.address, where.province or o.province, where.city or o.city,
-            where.district or o.district, where.priority, where.ambiguous, o.carrier,
-            o.waybill_no, o.remarks, fingerprint(o), oid, o.status.value, 1, now, now,
-        )  # fmt: skip
 
 
 def _line_rows(pairs: Iterable[tuple[int, ImportedOrder]]) -> Iterator[tuple[object, ...]]:
@@ -248,7 +241,7 @@ def _update_order(
         return
     reason = _change_reason(old, order, new_print)
     values: dict[str, object] = {
-        **dict(zip(_VALUES, _order_row(order, classify), strict=True)),
+        **dict(zip(_VALUES, _order_row(order, classify)[: len(_VALUES)], strict=True)),
         "status": status,
         "version": old.version + 1,
         "updated_at": datetime.now(UTC),

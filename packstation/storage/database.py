@@ -51,16 +51,17 @@ class Database:
         It never begins a write (no BEGIN IMMEDIATE: a plain engine, whose SELECTs run
         in autocommit), so it neither waits for the writer nor blocks it, and it sees
         what was last committed: while the writer holds the lock, the database as it was
-        before the writer's transaction.
+        before the writer's transaction. That takes WAL mode (storage.engine sets it; a
+        file system that refuses it gets None here too).
         """
-        path = _sqlite_file(self.engine)
-        if path is None:
+        if _sqlite_file(self.engine) is None:
             yield None
             return
-        engine = create_engine(f"sqlite:///{path}")
+        engine = create_engine(self.engine.url)
         try:
             with engine.connect() as connection:
-                yield connection
+                wal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                yield connection if wal else None
         finally:
             engine.dispose()
 

@@ -6,8 +6,11 @@ addresses, fingerprinting) makes the next one. One multi-row INSERT per batch, n
 `executemany`: executemany takes the GIL back after every row, and a thread doing that
 beside a busy one waits for it hundreds of thousands of times.
 
-Only the helper thread touches the connection until `close` returns; the caller's
-transaction is the helper's transaction.
+Only the helper touches the connection from `BackgroundInserts(...)` until `close` or
+`abandon` returns, and only inside the caller's open transaction: it refuses to write
+once that transaction is gone (the connection runs in autocommit mode outside one, and
+a stray INSERT would be stored for good). The connection must allow other threads
+(SQLAlchemy sets check_same_thread=False for file databases).
 """
 
 from __future__ import annotations
@@ -16,18 +19,22 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import chain
-from types import TracebackType
 
-# Rows per statement: as many as SQLite may bind (32,766 parameters; 999 before 3.32),
-# up to this. Fewer, bigger statements mean fewer waits for the GIL after each one.
+# Rows per statement: as many as SQLite may bind (SQLITE_MAX_VARIABLE_NUMBER: 32,766 by
+# default since 3.32, 999 before, more in some builds), up to this. Fewer, bigger
+# statements mean fewer waits for the GIL after each one.
 ROWS_PER_STATEMENT = 10_000
 _DEPTH = 2  # batches waiting: enough to keep the helper busy, little memory held
+_POLL_S = 0.1  # how often a blocked caller checks that the helper is still alive
 
 Job = tuple[str, Sequence[Sequence[object]]]
 
 
-def insert_sql(table: str, columns: Sequence[str], rows: int) -> str:
+@lru_cache(maxsize=16)
+def insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    """`INSERT … VALUES (?, …), …` for `rows` rows (cached: full statements are 100 kB)."""
     row = f"({', '.join('?' * len(columns))})"
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
@@ -41,9 +48,11 @@ def rows_per_statement(connection: sqlite3.Connection, columns: int) -> int:
 class BackgroundInserts:
     """`submit(sql, rows)` queues a statement; `stored()` says how many rows went in since.
 
-    Use as a context manager: leaving it waits for every queued statement and raises the
-    first error the helper met (after which it runs nothing more), so the caller can roll
-    back knowing nothing is still being written.
+    `close()` waits for every queued statement and raises the first error the helper met
+    (after which it ran nothing more); `abandon()` tells it to skip what is still queued
+    and waits for it, raising nothing. Either waits through Ctrl-C (re-raised once the
+    helper has stopped), so the caller never rolls back while a statement still runs.
+    Both may be called again; later calls do nothing.
     """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -51,13 +60,17 @@ class BackgroundInserts:
         self._jobs: queue.Queue[Job | None] = queue.Queue(maxsize=_DEPTH)
         self._stored: queue.SimpleQueue[int] = queue.SimpleQueue()
         self._error: BaseException | None = None
+        self._cancelled = False
+        self._stopping = False
         self._thread = threading.Thread(target=self._run, name="sqlite-inserts", daemon=True)
         self._thread.start()
 
     def submit(self, sql: str, rows: Sequence[Sequence[object]]) -> None:
+        if self._stopping:
+            raise RuntimeError("BackgroundInserts: submit after close or abandon")
+        self._put((sql, rows))
         if self._error is not None:
             raise self._error
-        self._jobs.put((sql, rows))
 
     def stored(self) -> int:
         """Rows stored since the last call."""
@@ -69,42 +82,58 @@ class BackgroundInserts:
                 return count
 
     def close(self) -> None:
-        self._jobs.put(None)
-        self._thread.join()
+        self._stop()
         if self._error is not None:
             raise self._error
 
-    def __enter__(self) -> BackgroundInserts:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if error is None:
-            self.close()
-        else:
-            self.abandon()  # the caller's own error wins
-
     def abandon(self) -> None:
-        """Let the helper finish what it has, raising nothing: the caller rolls back."""
-        self._jobs.put(None)
-        self._thread.join()
+        self._cancelled = True
+        self._stop()
+
+    def _put(self, job: Job | None) -> None:
+        """Queue `job`; never blocks for good on a helper that has died."""
+        while True:
+            if self._error is not None and job is not None:
+                return  # the helper stopped writing: `submit` raises its error
+            try:
+                self._jobs.put(job, timeout=_POLL_S)
+                return
+            except queue.Full:
+                if not self._thread.is_alive():
+                    return
+
+    def _stop(self) -> None:
+        """Send the stop mark and wait for the helper, however many times Ctrl-C comes."""
+        interrupted: BaseException | None = None
+        while True:
+            try:
+                if not self._stopping:
+                    self._put(None)
+                    self._stopping = True
+                self._thread.join()
+                break
+            except KeyboardInterrupt as exc:
+                interrupted, self._cancelled = exc, True
+        if interrupted is not None:
+            raise interrupted
 
     def _run(self) -> None:
-        cursor = self._connection.cursor()
+        cursor: sqlite3.Cursor | None = None
         try:
-            while (job := self._jobs.get()) is not None:
-                if self._error is not None:
-                    continue  # drain, so a caller blocked in submit() gets through
-                sql, rows = job
-                try:
-                    cursor.execute(sql, list(chain.from_iterable(rows)))
-                except BaseException as exc:  # handed to the caller's thread
-                    self._error = exc
-                else:
-                    self._stored.put(len(rows))
-        finally:
+            cursor = self._connection.cursor()
+        except BaseException as exc:  # e.g. a connection bound to its own thread
+            self._error = exc
+        while (job := self._jobs.get()) is not None:
+            if cursor is None or self._error is not None or self._cancelled:
+                continue  # drain, so a caller blocked in submit() gets through
+            sql, rows = job
+            try:
+                if not self._connection.in_transaction:
+                    raise sqlite3.ProgrammingError("the import's transaction has ended")
+                cursor.execute(sql, list(chain.from_iterable(rows)))
+            except BaseException as exc:  # handed to the caller's thread
+                self._error = exc
+            else:
+                self._stored.put(len(rows))
+        if cursor is not None:
             cursor.close()

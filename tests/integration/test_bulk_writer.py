@@ -8,9 +8,11 @@ the transaction rolls back, with no helper thread still writing.
 
 from __future__ import annotations
 
+import _thread
 import shutil
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,12 +20,17 @@ import pytest
 from psycopg.errors import UniqueViolation
 from sqlalchemy import func, select
 
+from packstation.bootstrap import classifier
+from packstation.importers.records import ParsedFile
 from packstation.services.bulk import BulkWriter, bulk_insert, reserve_ids, stored_now
+from packstation.services.importing import import_parsed
 from packstation.services.order_store import LINES, ORDERS
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
+from packstation.storage.schema import upgrade
 from packstation.storage.sqlite_writer import rows_per_statement
 from packstation.storage.tables import Order, OrderLine
+from tests.factories import MUG, TEE, order
 
 ORDER_COLUMNS = (
     "id", "order_no", "platform", "platform_order_no", "status", "recipient", "phone",
@@ -89,7 +96,9 @@ def test_chunks_of_orders_then_their_lines_are_all_stored_and_told(
     with db.transaction() as conn:
         now = stored_now(conn, ORDERS.c.imported_at)
         ids = reserve_ids(conn, ORDERS, 10_000)
-        with BulkWriter(conn, lambda n: told.append((n, threading.get_ident()))) as writer:
+        with BulkWriter(
+            conn, lambda n: told.append((n, threading.get_ident())), background=True
+        ) as writer:
             for start in range(0, len(ids), CHUNK):
                 part = ids[start : start + CHUNK]
                 writer.insert(ORDERS, ORDER_COLUMNS, _orders(part, now))
@@ -112,7 +121,7 @@ def test_a_failing_statement_raises_in_the_caller_and_the_rollback_leaves_nothin
     with pytest.raises(refused) as caught, db.transaction() as conn:
         now = stored_now(conn, ORDERS.c.imported_at)
         ids = reserve_ids(conn, ORDERS, 9_000)
-        with BulkWriter(conn) as writer:
+        with BulkWriter(conn, background=True) as writer:
             writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids[:6_000], now))
             # the same order numbers again, under unused ids: the unique index refuses them
             again = [(ids[6_000 + i], *row[1:]) for i, row in enumerate(_orders(ids[:3_000], now))]
@@ -137,7 +146,7 @@ def test_the_callers_own_error_wins_and_no_helper_is_left_writing(
     with pytest.raises(StopError), db.transaction() as conn:
         now = stored_now(conn, ORDERS.c.imported_at)
         ids = reserve_ids(conn, ORDERS, 8_000)
-        with BulkWriter(conn) as writer:
+        with BulkWriter(conn, background=True) as writer:
             writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids[:5_000], now))
             writer.insert(ORDERS, ORDER_COLUMNS, rows_then_fail(ids[5_000:], now))
     assert not _helpers_alive()
@@ -157,23 +166,107 @@ def test_a_short_insert_runs_inline_without_a_helper(
     assert _counts(db) == (3, 0)
 
 
-def test_statements_fit_an_old_sqlites_999_parameter_limit(
-    tmp_path: Path, sqlite_template: Path
-) -> None:
-    path = tmp_path / "old.db"
+@pytest.fixture
+def sqlite_db(tmp_path: Path, sqlite_template: Path) -> Iterator[Database]:
+    path = tmp_path / "sqlite-only.db"
     shutil.copy(sqlite_template, path)
     db = Database.from_url(f"sqlite:///{path}")
+    yield db
+    db.dispose()
+
+
+def test_statements_fit_an_old_sqlites_999_parameter_limit(sqlite_db: Database) -> None:
+    with sqlite_db.transaction() as conn:
+        driver = conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        assert rows_per_statement(driver, len(ORDER_COLUMNS)) == 999 // 20
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 1_000)
+        with BulkWriter(conn, background=True) as writer:
+            writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids, now))
+            writer.insert(LINES, LINE_COLUMNS, _lines(ids))
+    assert _counts(sqlite_db) == (1_000, sum(oid % 3 + 1 for oid in ids))
+
+
+class _SlowConnection:
+    """The helper's connection, a statement taking 0.3 s: room for a Ctrl-C meanwhile."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self._connection = connection
+
+    @property
+    def in_transaction(self) -> bool:
+        return self._connection.in_transaction
+
+    def cursor(self) -> _SlowCursor:
+        return _SlowCursor(self._connection.cursor())
+
+
+class _SlowCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    def execute(self, sql: str, params: list[object]) -> None:
+        try:
+            self._cursor.execute(sql, params)
+        finally:
+            time.sleep(0.3)
+
+    def close(self) -> None:
+        self._cursor.close()
+
+
+def test_ctrl_c_while_the_writer_is_waited_for_leaves_nothing_and_no_thread(
+    sqlite_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C lands while the import waits for the helper's last statements: the wait goes
+    on (the rest is skipped), then the interrupt rolls the whole file back."""
+    monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 100)
+    real_run, real_stop = (
+        sqlite_writer.BackgroundInserts._run,
+        sqlite_writer.BackgroundInserts._stop,
+    )
+    waiting = threading.Event()
+
+    def slow_run(self: sqlite_writer.BackgroundInserts) -> None:
+        self._connection = _SlowConnection(self._connection)  # type: ignore[assignment]
+        real_run(self)
+
+    def stop(self: sqlite_writer.BackgroundInserts) -> None:
+        waiting.set()
+        real_stop(self)
+
+    monkeypatch.setattr(sqlite_writer.BackgroundInserts, "_run", slow_run)
+    monkeypatch.setattr(sqlite_writer.BackgroundInserts, "_stop", stop)
+
+    def ctrl_c() -> None:
+        waiting.wait(10)
+        time.sleep(0.1)
+        _thread.interrupt_main()
+
+    threading.Thread(target=ctrl_c, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt), sqlite_db.transaction() as conn:
+        now = stored_now(conn, ORDERS.c.imported_at)
+        ids = reserve_ids(conn, ORDERS, 600)
+        with BulkWriter(conn, background=True) as writer:
+            writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids, now))
+    assert not _helpers_alive()
+    time.sleep(0.4)  # a statement still queued would have run by now
+    assert _counts(sqlite_db) == (0, 0)
+
+
+def test_a_memory_database_imports_without_a_helper(monkeypatch: pytest.MonkeyPatch) -> None:
+    """sqlite:// is one connection bound to its thread: no helper may touch it, and the
+    import stores every row itself."""
+    monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 100)
+    db = Database.from_url("sqlite://")
     try:
-        with db.transaction() as conn:
-            driver = conn.connection.driver_connection
-            assert isinstance(driver, sqlite3.Connection)
-            driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-            assert rows_per_statement(driver, len(ORDER_COLUMNS)) == 999 // 20
-            now = stored_now(conn, ORDERS.c.imported_at)
-            ids = reserve_ids(conn, ORDERS, 1_000)
-            with BulkWriter(conn) as writer:
-                writer.insert(ORDERS, ORDER_COLUMNS, _orders(ids, now))
-                writer.insert(LINES, LINE_COLUMNS, _lines(ids))
-        assert _counts(db) == (1_000, sum(oid % 3 + 1 for oid in ids))
+        upgrade(db.engine)
+        orders = [order(f"M{n:05d}", TEE, MUG) for n in range(1_000)]
+        summary = import_parsed(db, ParsedFile(format="csv", orders=orders), classifier(db))
+        assert (summary.orders_created, summary.lines) == (1_000, 2_000)
+        assert _counts(db) == (1_000, 2_000)
+        assert not _helpers_alive()
     finally:
         db.dispose()

@@ -339,17 +339,21 @@ def test_a_file_with_one_bad_row_changes_nothing_and_names_the_row(
 
 def test_a_file_refused_while_parsed_stores_nothing_of_itself_and_names_those_stored(
         db: Database, tmp_path: Path) -> None:
-    """Each file is its own unit: the first is stored, the re-saved Excel file after it
-    refuses itself, and the error says the first one went in (a dry run stored none)."""
+    """Each file is its own unit: a file with a bad row stores nothing, the good one is
+    stored, the re-saved Excel file after them refuses itself, and the error says which
+    one went in (not the rejected one; none on a dry run)."""
+    rejected = write(tmp_path / "rejected.csv", [list(GENERIC_HEADER), generic_row("R1"),
+                                                 generic_row("R2", qty="-3")])
     good = generic_file(tmp_path, "utf-8")[0]
     bad = write(tmp_path / "resaved.csv", [list(GENERIC_HEADER), generic_row("B1"),
                                            generic_row("3.41235E+18")])
     with pytest.raises(UserError) as dry:
-        run(db, good, bad, dry_run=True)
+        run(db, rejected, good, bad, dry_run=True)
     assert "orders.csv" not in str(dry.value) and row_counts(db)["orders"] == 0
     with pytest.raises(UserError) as caught:
-        run(db, good, bad)
-    assert "E+18" in caught.value.en and "orders.csv" in caught.value.en
+        run(db, rejected, good, bad)
+    assert "E+18" in caught.value.en and "rejected.csv" not in str(caught.value)
+    assert caught.value.en.endswith("(the files before it were imported: orders.csv)")
     assert "此前的文件已导入：orders.csv" in caught.value.zh
     assert sorted(stored(db)) == ["G1", "G2", "G3"]
 
@@ -395,28 +399,33 @@ def test_hostile_cells_are_stored_as_text_and_exported_escaped(
 
 
 
-def test_storing_reports_progress_row_by_stored_row_to_the_end(
+def test_one_bar_moves_forward_through_reading_and_storing_to_the_end(
         db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The GUI's bar keeps moving while a big file is stored: orders, then their lines,
-    in steps, ending full; a re-download counts the orders it compared. (SQLite's
-    statements are cut to 1,000 rows, as 18,000 rows fit in two of the usual size.)"""
+    """The GUI's bar: never backwards, moving while a big file is stored (not only
+    while it is read), ending full, over two files; a re-download ends full too.
+    (SQLite's statements are cut to 1,000 rows, as 18,000 rows fit in two of the usual
+    size.)"""
     monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 1_000)
     rows = [GENERIC_HEADER]
     for n in range(6000):
         rows += [generic_row(f"P{n:05d}", sku="TEE-RED-M"), generic_row(f"P{n:05d}", sku="MUG-01")]
-    path = write(tmp_path / "big.csv", rows)
+    big = write(tmp_path / "big.csv", rows)
+    pair = taobao_pair(tmp_path, new=False, encoding="gbk")
 
-    def storing(calls: list[tuple[int, int]], total: int) -> list[int]:
-        return [done for done, of in calls if of == total]
+    def watched(paths: list[Path]) -> tuple[ImportSummary, list[tuple[int, int]]]:
+        calls: list[tuple[int, int]] = []
+        summary = import_files(db, paths, classifier(db),
+                               progress=lambda d, t: calls.append((d, t)))
+        return summary, calls
 
-    first: list[tuple[int, int]] = []
-    summary = import_files(db, [path], classifier(db), progress=lambda d, t: first.append((d, t)))
-    assert (summary.orders_created, summary.lines) == (6000, 12000)
-    steps = storing(first, 18000)
-    assert steps == sorted(steps) and steps[-1] == 18000
-    assert len(set(steps)) >= 4  # orders in batches, then lines in batches
-
-    again: list[tuple[int, int]] = []
-    summary = import_files(db, [path], classifier(db), progress=lambda d, t: again.append((d, t)))
+    summary, calls = watched([big, *pair])
+    assert (summary.orders_created, summary.lines) == (6002, 12003)
+    total = calls[-1][1]
+    assert calls[-1] == (total, total) and {t for _d, t in calls} == {total}
+    done = [d for d, _t in calls]
+    assert done == sorted(done) and len(set(done)) == len(done)  # forward only, no repeats
+    reading_ends = next(i for i, d in enumerate(done) if d >= total // 2 - 1)
+    assert len(done[reading_ends:]) >= 6  # storing the big file moved the bar in steps
+    summary, again = watched([big])
     assert summary.orders_unchanged == 6000
-    assert storing(again, 6000)[-1] == 6000
+    assert again[-1][0] == again[-1][1] and [d for d, _ in again] == sorted(d for d, _ in again)
