@@ -5,9 +5,9 @@ changes nothing. Re-importing the same file creates nothing. An order whose stat
 address or lines changed is updated, and if a bench had started it (or packed it) it is
 intercepted so the parcel is stopped (services.order_store).
 
-A Taobao pair's orders are stored while the rest of its order report is read: the
-transaction begins when its first orders are ready, and is rolled back if the file turns
-out to have a problem after all.
+Into a SQLite file, a Taobao pair's orders are stored while the rest of its order
+report is read: the transaction begins when its first orders are ready, and is rolled
+back if the file turns out to have a problem after all.
 """
 
 from __future__ import annotations
@@ -126,9 +126,15 @@ def _import(
     dry_run: bool,
     progress: Progress | None,
 ) -> ImportSummary:
-    """Parse one file, storing its orders as the parser hands them on, then the rest."""
+    """Parse one file, storing its orders as the parser hands them on, then the rest.
+
+    Storing while reading pays where a helper thread writes (a SQLite file). PostgreSQL
+    stores a COPY while its rows are built anyway, and interleaving the parse with a
+    COPY per batch there measured 0.6 s slower for 100k orders: it stores after parsing.
+    """
     with _FileTransaction(db, classify, progress) as unit:
-        parsed = parse(lambda orders: unit.orders().add(orders))
+        streamed = db.sqlite_file is not None
+        parsed = parse((lambda orders: unit.orders().add(orders)) if streamed else None)
         if parsed.problems:  # an invalid file changes nothing, even what was stored of it
             unit.roll_back()
             return ImportSummary(format=format, rejected=list(parsed.problems))

@@ -111,7 +111,11 @@ class OrderStore:
         fresh_lines = sum(len(o.lines) for o in fresh)
         self._total = self._created + self._lines + len(fresh) + fresh_lines + len(self._known)
         self._stored(0)
-        for chunk in _chunks(fresh, NEW_ORDERS_CHUNK):
+        # SQLite: each chunk's lines follow its orders, so the helper has lines to store
+        # while the next orders are built. PostgreSQL: one COPY per table, which its
+        # server stores while the rows are built (a COPY per chunk measured 0.4 s slower).
+        step = NEW_ORDERS_CHUNK if self._conn.dialect.name == "sqlite" else max(len(fresh), 1)
+        for chunk in _chunks(fresh, step):
             self._write(chunk)
         self._writer.close()  # every new row is in: the connection is free again
         summary.orders_created += self._created

@@ -43,6 +43,12 @@ class Database:
         with self.engine.begin() as connection:
             yield connection
 
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The file of a SQLite database given by path; None for PostgreSQL, memory and
+        `file:` URI databases."""
+        return _sqlite_file(self.engine)
+
     @contextmanager
     def side_reader(self) -> Iterator[Connection | None]:
         """A second connection to a SQLite file, for reading while this process holds a
@@ -54,7 +60,7 @@ class Database:
         before the writer's transaction. That takes WAL mode (storage.engine sets it; a
         file system that refuses it gets None here too).
         """
-        if _sqlite_file(self.engine) is None:
+        if self.sqlite_file is None:
             yield None
             return
         engine = create_engine(self.engine.url)
