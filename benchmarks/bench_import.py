@@ -15,8 +15,11 @@ psycopg `executemany`, same migrated tables, one transaction). Budget (issue 4):
 <= 10 s including classification, and within 2x of the raw executemany. Also reported:
 a bare script's whole import, `csv.reader` over the same files plus that executemany.
 
-Breakdown: `parse` is `parse_files` inside `import_files`, `classify` the classifier's own
-time, `write` the rest (product/order/line writes, change detection, commit).
+The import stores a Taobao pair's orders while it still reads the order report (on
+SQLite a helper thread writes them), so its phases overlap and do not add up. Reported
+beside the wall time: `parse_alone_seconds`, `parse_files` of the same pair with nothing
+stored (in the same run), and `classify_seconds`, the classifier's own time inside the
+import. `beyond_parse_seconds` = wall - parse alone: what storing adds to reading.
 The classifier's tables are built once per process before timing (`classifier_load`):
 the GUI does that in the background at start-up; a CLI run pays it once.
 `reimport_seconds`: the same pair imported again into the filled database (a sale's
@@ -52,7 +55,6 @@ from packstation.address import preload
 from packstation.bootstrap import classifier, open_database
 from packstation.importers import parse_files
 from packstation.importers.records import ImportedOrder
-from packstation.services import importing
 from packstation.services.importing import fingerprint, import_files
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, OrderLine
@@ -127,12 +129,10 @@ def table_counts(url: str) -> tuple[int, int]:
 
 
 def run_import(url: str, paths: Sequence[Path]) -> dict[str, Any]:
-    """`import_files` end to end, timed, with parse and classification timed inside it."""
+    """`import_files` end to end, timed, with the classifier's share timed inside it."""
     db = Database.from_url(url)
-    parse_timer, classify_timer = Timer(), Timer()
+    classify_timer = Timer()
     progress: list[tuple[int, int]] = []
-    real_parse = importing.parse_files
-    importing.parse_files = parse_timer.wrap(real_parse)  # type: ignore[assignment]
     try:
         start, start_cpu = time.perf_counter(), time.process_time()
         summary = import_files(
@@ -143,7 +143,6 @@ def run_import(url: str, paths: Sequence[Path]) -> dict[str, Any]:
         )
         wall, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     finally:
-        importing.parse_files = real_parse  # type: ignore[assignment]
         db.dispose()
     assert not summary.rejected, summary.rejected[:3]
     db = Database.from_url(url)
@@ -157,16 +156,20 @@ def run_import(url: str, paths: Sequence[Path]) -> dict[str, Any]:
     return {
         "wall_seconds": round(wall, 3),
         "cpu_seconds": round(cpu, 3),
-        "parse_seconds": round(parse_timer.seconds, 3),
         "classify_seconds": round(classify_timer.seconds, 3),
         "classifier_calls": classify_timer.calls,
-        "write_seconds": round(wall - parse_timer.seconds - classify_timer.seconds, 3),
         "orders_created": summary.orders_created,
         "lines": summary.lines,
         "products_created": summary.products,
         "progress_final": list(progress[-1]) if progress else None,
         "reimport_seconds": round(reimport, 3),
     }
+
+
+def parse_alone(paths: Sequence[Path]) -> float:
+    start = time.perf_counter()
+    parse_files(paths)
+    return time.perf_counter() - start
 
 
 def make_addresses_distinct(order_path: Path, encoding: str = "gbk") -> None:
@@ -245,34 +248,36 @@ def bench_backend(
     backend: str, paths: list[Path], directory: Path, pg_url: str, repeat: int,
     raw: tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]], csv_seconds: float,
 ) -> dict[str, Any]:  # fmt: skip
-    imports, floors = [], []
-    for _ in range(repeat):  # import and floor interleaved: a busy machine hits both
+    imports, floors, parses = [], [], []
+    for _ in range(repeat):  # import, parse and floor interleaved: a busy machine hits all
         with fresh_database(backend, directory, pg_url) as (url, _target):
             result = run_import(url, paths)
             result["stored_orders_lines"] = list(table_counts(url))
             imports.append(result)
+        parses.append(parse_alone(paths))
         with fresh_database(backend, directory, pg_url) as (url, target):
             if backend == "sqlite":
                 floors.append(raw_sqlite(target, *raw))
             else:
                 floors.append(raw_postgres(pg_url, target, *raw))
     best = min(imports, key=lambda r: r["wall_seconds"])
-    floor = min(floors)
-    write_ratio = best["write_seconds"] / floor
+    floor, parse = min(floors), min(parses)
     return {
         **best,
         "wall_seconds_all": [r["wall_seconds"] for r in imports],
+        "parse_alone_seconds": round(parse, 3),
+        "beyond_parse_seconds": round(best["wall_seconds"] - parse, 3),
         "raw_executemany_seconds": round(floor, 3),
         "raw_executemany_seconds_all": [round(f, 3) for f in floors],
-        "ratio_write_to_raw": round(write_ratio, 2),
         "ratio_total_to_raw": round(best["wall_seconds"] / floor, 2),
+        "ratio_parse_alone_to_raw": round(parse / floor, 2),
         # A bare script's whole import: csv.reader over the files + the raw executemany.
         "raw_csv_plus_executemany_seconds": round(csv_seconds + floor, 3),
         "ratio_total_to_raw_csv_plus_executemany": round(
             best["wall_seconds"] / (csv_seconds + floor), 2
         ),
         "within_10s": best["wall_seconds"] <= BUDGET_S,
-        "write_within_2x_raw": write_ratio <= BUDGET_RATIO,
+        "within_2x_raw": best["wall_seconds"] <= BUDGET_RATIO * floor,
     }
 
 
