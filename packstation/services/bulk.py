@@ -92,8 +92,8 @@ class BulkWriter:
     Values must already be what the driver stores: str, int, bool, None, and times from
     `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator,
     and rows are stored while the rest are built: COPY sends every 32 kB as it fills. On
-    SQLite with `background`, once a statement's worth is ready, a helper thread stores
-    it (storage.sqlite_writer) while the caller goes on: the caller must then leave the
+    SQLite with `background`, a helper thread stores each statement (storage.sqlite_writer)
+    while the caller builds the next: the caller must then leave the
     connection alone until `close` or `abandon`, and the connection must allow other
     threads (a SQLite file through SQLAlchemy does). Statements run in the order given,
     so lines inserted after their orders find them. `stored(n)` is told, on the caller's
@@ -175,8 +175,7 @@ class BulkWriter:
         per = rows_per_statement(driver, len(columns))
         while batch := list(islice(rows, per)):
             sql = insert_sql(table, columns, len(batch))
-            if self._helper is None and (len(batch) < per or not self._background):
-                # a short statement before any helper: a thread would cost more than it
+            if not self._background:
                 driver.execute(sql, tuple(chain.from_iterable(batch)))
                 self._tell(len(batch))
                 continue
