@@ -31,7 +31,12 @@ from sqlalchemy import (
     text,
 )
 
-from packstation.storage.sqlite_writer import BackgroundInserts, insert_sql, rows_per_statement
+from packstation.storage.sqlite_writer import (
+    BackgroundInserts,
+    insert_sql,
+    parameter_limit,
+    rows_per_statement,
+)
 
 # One text value back instead of `count` rows: reading 100k rows costs more than drawing them.
 BATCH = 5000  # rows per COPY progress report
@@ -112,6 +117,9 @@ class BulkWriter:
         self._stored = stored
         self._background = background and conn.dialect.name == "sqlite"
         self._helper: BackgroundInserts | None = None
+        self._limit = 0  # SQLite's parameter limit, read before any helper runs
+        if conn.dialect.name == "sqlite":
+            self._limit = parameter_limit(self._sqlite())
 
     def insert(
         self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
@@ -124,7 +132,9 @@ class BulkWriter:
             self._insert_sqlite(table.name, tuple(columns), iter(rows))
 
     def close(self) -> None:
-        """Wait until every row is stored; raise the helper's error, if it met one."""
+        """Wait until every row is stored; raise the helper's error, if it met one.
+
+        No inserts after `close` or `abandon`."""
         if self._helper is not None:
             self._helper.close()
             self._tell(self._helper.stored())
@@ -170,9 +180,8 @@ class BulkWriter:
     def _insert_sqlite(
         self, table: str, columns: tuple[str, ...], rows: Iterator[Sequence[object]]
     ) -> None:
-        driver = self._conn.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        per = rows_per_statement(driver, len(columns))
+        driver = self._sqlite()
+        per = rows_per_statement(self._limit, len(columns))
         while batch := list(islice(rows, per)):
             sql = insert_sql(table, columns, len(batch))
             if not self._background:
@@ -183,6 +192,11 @@ class BulkWriter:
                 self._helper = BackgroundInserts(driver)
             self._helper.submit(sql, batch)
             self._tell(self._helper.stored())
+
+    def _sqlite(self) -> sqlite3.Connection:
+        driver = self._conn.connection.driver_connection
+        assert isinstance(driver, sqlite3.Connection)
+        return driver
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

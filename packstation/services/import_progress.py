@@ -18,9 +18,9 @@ class ImportProgress:
     (done, total) after `start_file`; `file_done` closes a file, `finish` the import at
     (total, total)."""
 
-    def __init__(self, callback: Progress | None, rows: int = 1) -> None:
+    def __init__(self, callback: Progress | None) -> None:
         self._callback = callback
-        self.size(rows)
+        self.size(1)
         self._read = 0
         self._stored_files = 0  # estimated rows of the files already stored
         self._file_rows = 0

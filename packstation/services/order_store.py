@@ -1,12 +1,13 @@
-"""Storing one file's orders: new ones while the file is still being read, then the rest.
+"""Storing one file's orders: batches handed on while the file is read (`add`), the rest after.
 
-New orders go through a BulkWriter as they arrive (on SQLite, stored by a helper thread
-while the next ones are read). Each batch is looked up first, on a second connection
-when there is one (a SQLite file): the writer's connection is busy, and what a lookup
-must see is the database as it was before this import, which is what that connection
-sees while the import holds the write lock. Orders that already exist wait for
-`finish`: once every new row is in, they are compared, updated when their status,
-address or lines changed, and intercepted if a bench had started or packed them.
+New orders go through a BulkWriter as they arrive. When lookups have a connection of
+their own (a SQLite file in WAL mode, see Database.side_reader), a helper thread stores
+them while the next ones are read: the writer's connection is busy then, and what a
+lookup must see is the database as it was before this import, which is what the second
+connection sees while the import holds the write lock. Otherwise everything runs on the
+one connection, in turn. Orders that already exist wait for `finish`: once every new
+row is in, they are compared, updated when their status, address or lines changed, and
+intercepted if a bench had started or packed them.
 """
 
 from __future__ import annotations
@@ -23,13 +24,13 @@ from sqlalchemy import Connection, Table, delete, select, update
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, OrderStatus
 from packstation.importers.records import ImportedOrder, RowProblem
 from packstation.services.bulk import BulkWriter, IdSource, bulk_insert, matching, stored_now
+from packstation.services.import_progress import Progress
 from packstation.storage.tables import Order, OrderLine, PackSession
 
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
 LINES: Table = OrderLine.__table__  # type: ignore[assignment]
 NEW_ORDERS_CHUNK = 5000
 KNOWN_CHUNK = 2000  # known orders compared per read of the open sessions
-Progress = Callable[[int, int], None]
 T = TypeVar("T")
 
 

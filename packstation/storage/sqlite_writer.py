@@ -39,9 +39,13 @@ def insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
 
-def rows_per_statement(connection: sqlite3.Connection, columns: int) -> int:
-    """As many rows of `columns` values as one statement may bind, up to ROWS_PER_STATEMENT."""
-    limit = connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+def parameter_limit(connection: sqlite3.Connection) -> int:
+    """How many values one statement may bind on this connection."""
+    return connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+
+
+def rows_per_statement(limit: int, columns: int) -> int:
+    """As many rows of `columns` values as `limit` parameters hold, up to ROWS_PER_STATEMENT."""
     return max(1, min(ROWS_PER_STATEMENT, limit // columns))
 
 
@@ -50,9 +54,9 @@ class BackgroundInserts:
 
     `close()` waits for every queued statement and raises the first error the helper met
     (after which it ran nothing more); `abandon()` tells it to skip what is still queued
-    and waits for it, raising nothing. Either waits through Ctrl-C (re-raised once the
-    helper has stopped), so the caller never rolls back while a statement still runs.
-    Both may be called again; later calls do nothing.
+    and waits for it, raising nothing, and a `close()` after it raises nothing either.
+    Either waits through Ctrl-C (re-raised once the helper has stopped), so the caller
+    never rolls back while a statement still runs. No `submit` after either.
     """
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -62,6 +66,10 @@ class BackgroundInserts:
         self._error: BaseException | None = None
         self._cancelled = False
         self._stopping = False
+        # Set by the helper as its very last act. Waited on instead of Thread.join: on
+        # Python 3.11 a Ctrl-C inside join() can mark a running thread as finished
+        # (python/cpython#90882), and a retried join() then returns at once.
+        self._finished = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sqlite-inserts", daemon=True)
         self._thread.start()
 
@@ -83,7 +91,7 @@ class BackgroundInserts:
 
     def close(self) -> None:
         self._stop()
-        if self._error is not None:
+        if self._error is not None and not self._cancelled:
             raise self._error
 
     def abandon(self) -> None:
@@ -91,16 +99,15 @@ class BackgroundInserts:
         self._stop()
 
     def _put(self, job: Job | None) -> None:
-        """Queue `job`; never blocks for good on a helper that has died."""
-        while True:
+        """Queue `job`; never blocks for good on a helper that has stopped."""
+        while not self._finished.is_set():
             if self._error is not None and job is not None:
                 return  # the helper stopped writing: `submit` raises its error
             try:
                 self._jobs.put(job, timeout=_POLL_S)
                 return
             except queue.Full:
-                if not self._thread.is_alive():
-                    return
+                continue
 
     def _stop(self) -> None:
         """Send the stop mark and wait for the helper, however many times Ctrl-C comes."""
@@ -110,7 +117,8 @@ class BackgroundInserts:
                 if not self._stopping:
                     self._put(None)
                     self._stopping = True
-                self._thread.join()
+                while not self._finished.wait(_POLL_S):
+                    pass
                 break
             except KeyboardInterrupt as exc:
                 interrupted, self._cancelled = exc, True
@@ -118,6 +126,15 @@ class BackgroundInserts:
             raise interrupted
 
     def _run(self) -> None:
+        try:
+            self._write_jobs()
+        except BaseException as exc:  # whatever stops the helper reaches the caller
+            if self._error is None:
+                self._error = exc
+        finally:
+            self._finished.set()
+
+    def _write_jobs(self) -> None:
         cursor: sqlite3.Cursor | None = None
         try:
             cursor = self._connection.cursor()

@@ -8,8 +8,8 @@ the transaction rolls back, with no helper thread still writing.
 
 from __future__ import annotations
 
-import _thread
 import shutil
+import signal
 import sqlite3
 import threading
 import time
@@ -28,7 +28,7 @@ from packstation.services.order_store import LINES, ORDERS
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
 from packstation.storage.schema import upgrade
-from packstation.storage.sqlite_writer import rows_per_statement
+from packstation.storage.sqlite_writer import parameter_limit, rows_per_statement
 from packstation.storage.tables import Order, OrderLine
 from tests.factories import MUG, TEE, order
 
@@ -180,7 +180,7 @@ def test_statements_fit_an_old_sqlites_999_parameter_limit(sqlite_db: Database) 
         driver = conn.connection.driver_connection
         assert isinstance(driver, sqlite3.Connection)
         driver.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
-        assert rows_per_statement(driver, len(ORDER_COLUMNS)) == 999 // 20
+        assert rows_per_statement(parameter_limit(driver), len(ORDER_COLUMNS)) == 999 // 20
         now = stored_now(conn, ORDERS.c.imported_at)
         ids = reserve_ids(conn, ORDERS, 1_000)
         with BulkWriter(conn, background=True) as writer:
@@ -240,10 +240,10 @@ def test_ctrl_c_while_the_writer_is_waited_for_leaves_nothing_and_no_thread(
     monkeypatch.setattr(sqlite_writer.BackgroundInserts, "_run", slow_run)
     monkeypatch.setattr(sqlite_writer.BackgroundInserts, "_stop", stop)
 
-    def ctrl_c() -> None:
+    def ctrl_c() -> None:  # a real SIGINT: it interrupts a blocked wait, as a terminal's does
         waiting.wait(10)
         time.sleep(0.1)
-        _thread.interrupt_main()
+        signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
 
     threading.Thread(target=ctrl_c, daemon=True).start()
     with pytest.raises(KeyboardInterrupt), sqlite_db.transaction() as conn:
@@ -270,3 +270,64 @@ def test_a_memory_database_imports_without_a_helper(monkeypatch: pytest.MonkeyPa
         assert not _helpers_alive()
     finally:
         db.dispose()
+
+
+def test_a_ctrl_c_waits_for_the_statement_under_way_and_nothing_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The helper has passed its checks and is still binding a big statement when Ctrl-C
+    comes: the wait must last until it is done (on Python 3.11 a retried Thread.join
+    returned at once here), so the rollback that follows takes the statement with it."""
+    connection = sqlite3.connect(tmp_path / "t.db", isolation_level=None, check_same_thread=False)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("CREATE TABLE t (x INTEGER)")
+    connection.execute("BEGIN IMMEDIATE")
+    real_chain = sqlite_writer.chain
+
+    class SlowChain:  # a 30k-parameter statement being built after the checks
+        @staticmethod
+        def from_iterable(rows: list[tuple[int]]) -> object:
+            time.sleep(0.5)
+            return real_chain.from_iterable(rows)
+
+    monkeypatch.setattr(sqlite_writer, "chain", SlowChain)
+    helper = sqlite_writer.BackgroundInserts(connection)
+    helper.submit("INSERT INTO t (x) VALUES (?)", [(1,)])
+    time.sleep(0.05)
+    main = threading.main_thread().ident or 0
+    threading.Timer(0.1, lambda: signal.pthread_kill(main, signal.SIGINT)).start()
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        helper.abandon()
+    assert time.monotonic() - started >= 0.4  # it waited for the statement
+    assert not _helpers_alive()
+    connection.rollback()
+    time.sleep(0.2)
+    assert sqlite3.connect(tmp_path / "t.db").execute("SELECT count(*) FROM t").fetchone() == (0,)
+    connection.close()
+
+
+def test_a_helper_that_dies_outside_a_statement_still_fails_the_caller(tmp_path: Path) -> None:
+    """Whatever stops the helper must reach the caller, or rows it never stored would be
+    committed as if they had been."""
+    connection = sqlite3.connect(tmp_path / "d.db", isolation_level=None, check_same_thread=False)
+    connection.execute("CREATE TABLE t (x INTEGER)")
+    connection.execute("BEGIN IMMEDIATE")
+    helper = sqlite_writer.BackgroundInserts(connection)
+
+    class BrokenCounts:  # stands in for any failure outside the statement itself
+        def put(self, _count: int) -> None:
+            raise MemoryError("counting stored rows failed")
+
+        def get_nowait(self) -> int:
+            raise sqlite_writer.queue.Empty
+
+    helper._stored = BrokenCounts()  # type: ignore[assignment]
+    with pytest.raises(MemoryError):
+        for n in range(6):
+            helper.submit("INSERT INTO t (x) VALUES (?)", [(n,)])
+        helper.close()
+    helper.abandon()
+    assert not _helpers_alive()
+    connection.rollback()
+    connection.close()

@@ -9,6 +9,7 @@ PostgreSQL stores after parsing (nothing is streamed) and must end the same.
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -17,11 +18,14 @@ from sqlalchemy import delete, func, select
 from packstation.bootstrap import classifier
 from packstation.errors import UserError
 from packstation.importers import assemble
-from packstation.services import order_store
+from packstation.importers.assemble import Emit
+from packstation.importers.records import ImportedOrder, OrderStatus, ParsedFile, RowProblem
+from packstation.services import importing, order_store
 from packstation.services.importing import import_files
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, OrderLine
+from tests.factories import TEE
 from tests.importers.conftest import csv_text
 from tests.importers.platforms import (
     TAOBAO_ITEMS_OLD,
@@ -153,3 +157,24 @@ def test_the_side_reader_sees_the_database_as_it_was_before_the_import(
     with memory.side_reader() as none:
         assert none is None  # another connection would be another, empty database
     memory.dispose()
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # PostgreSQL does not stream
+def test_a_file_with_problems_is_reported_even_if_a_streamed_batch_failed(
+    db: Database,
+) -> None:
+    """The file's own problems are what the user must see, not the error of a batch that
+    was going to be rolled back anyway (here a batch repeating an order)."""
+    a = ImportedOrder(number(1), "taobao", OrderStatus.PAID, "张伟", lines=(TEE,))
+    problem = RowProblem("f.csv", 3, "订单状态", "bad status", "bad_status")
+
+    def parse(emit: Emit | None) -> ParsedFile:
+        assert emit is not None
+        emit([a, a])  # the helper's INSERT fails on the unique order number
+        time.sleep(0.3)
+        return ParsedFile(format="taobao", orders=[a], problems=[problem])
+
+    summary = importing._import(db, "taobao", parse, classifier(db), False, None)
+    assert summary.rejected == [problem] and summary.orders_created == 0
+    assert row_counts(db)["orders"] == 0
+    assert not helpers_alive()
