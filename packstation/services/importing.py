@@ -83,7 +83,9 @@ def import_files(
         for job in jobs:
             bar.start_file(job.rows)
             try:
-                summary = _import(db, job.format, job.parse, classify, dry_run, bar.storing)
+                summary = _import(
+                    db, job.format, job.parse, classify, dry_run, bar.storing, job.rows
+                )
             except UserError as error:
                 raise _after(error, stored) from error
             if not summary.rejected and not dry_run:
@@ -124,6 +126,7 @@ def _import(
     classify: Classifier,
     dry_run: bool,
     progress: Progress | None,
+    expected_rows: int = 0,
 ) -> ImportSummary:
     """Parse one file, storing its orders as the parser hands them on, then the rest.
 
@@ -133,7 +136,7 @@ def _import(
     parse with a COPY per batch there measured 0.6 s slower for 100k orders: it stores
     after parsing.
     """
-    with _FileTransaction(db, classify, progress) as unit:
+    with _FileTransaction(db, classify, progress, expected_rows) as unit:
         streamed = db.sqlite_file is not None
         parsed = parse((lambda orders: unit.orders().add(orders)) if streamed else None)
         if parsed.problems:  # an invalid file changes nothing, even what was stored of it
@@ -156,10 +159,13 @@ class _FileTransaction:
     first, so nothing is still being written when the transaction ends.
     """
 
-    def __init__(self, db: Database, classify: Classifier, progress: Progress | None) -> None:
+    def __init__(
+        self, db: Database, classify: Classifier, progress: Progress | None, expected_rows: int
+    ) -> None:
         self._db = db
         self._classify = classify
         self._progress = progress
+        self._expected_rows = expected_rows
         self._stack = ExitStack()
         self._conn: Connection | None = None
         self._store: OrderStore | None = None
@@ -177,7 +183,7 @@ class _FileTransaction:
         if self._store is None:
             conn = self.conn()
             lookup = self._stack.enter_context(self._db.side_reader()) or conn
-            store = OrderStore(conn, lookup, self._classify, self._progress)
+            store = OrderStore(conn, lookup, self._classify, self._progress, self._expected_rows)
             self._store = self._stack.enter_context(store)
         return self._store
 

@@ -85,6 +85,7 @@ class OrderStore:
         lookup: Connection,
         classify: Classifier,
         progress: Progress | None = None,
+        expected_rows: int = 0,
     ) -> None:
         self._conn = conn
         self._lookup = lookup
@@ -99,7 +100,11 @@ class OrderStore:
         self._known: list[tuple[ImportedOrder, _Existing]] = []
         self._created = self._lines = 0
         self._done = 0
-        self._total = 0  # rows to store + known orders to compare; told once the file is read
+        # Rows to store + known orders to compare: exact once the file is read; until
+        # then the file's estimated rows (orders + item rows ≈ orders + lines), so the
+        # bar moves while a streamed file is stored.
+        self._total = 0
+        self._expected = expected_rows
 
     def add(self, orders: Sequence[ImportedOrder]) -> None:
         """Write this batch's new orders now; keep the known ones for `finish`."""
@@ -172,8 +177,9 @@ class OrderStore:
 
     def _stored(self, count: int) -> None:
         self._done += count
-        if self._progress and self._total:
-            self._progress(min(self._done, self._total), self._total)
+        total = self._total or self._expected
+        if self._progress and total:
+            self._progress(min(self._done, total), total)
 
     def _classify_once(self, address: str, province: str, city: str, district: str) -> Destination:
         """Each distinct address is classified once per file (exports repeat them)."""

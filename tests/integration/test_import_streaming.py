@@ -22,6 +22,7 @@ from packstation.importers.assemble import Emit
 from packstation.importers.records import ImportedOrder, OrderStatus, ParsedFile, RowProblem
 from packstation.services import importing, order_store
 from packstation.services.importing import import_files
+from packstation.services.order_store import ImportSummary, OrderStore
 from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, OrderLine
@@ -178,3 +179,29 @@ def test_a_file_with_problems_is_reported_even_if_a_streamed_batch_failed(
     assert summary.rejected == [problem] and summary.orders_created == 0
     assert row_counts(db)["orders"] == 0
     assert not helpers_alive()
+
+
+def test_a_streamed_store_tells_progress_against_the_estimate_until_the_file_is_read(
+    db: Database,
+) -> None:
+    """While batches go in, the file's estimated rows are the total (the exact one is only
+    known at the end); `finish` then counts to the exact total."""
+    told: list[tuple[int, int]] = []
+    orders = [
+        ImportedOrder(number(n), "taobao", OrderStatus.PAID, "张伟", lines=(TEE,))
+        for n in range(400)
+    ]
+    summary = ImportSummary(format="taobao")
+    classify = classifier(db)  # reads the rules: before the write transaction begins
+    with (
+        db.transaction() as conn,
+        db.side_reader() as reader,
+        OrderStore(conn, reader or conn, classify, lambda d, t: told.append((d, t)), 1000) as store,
+    ):
+        store.add(orders[:200])
+        store.add(orders[200:])
+        streamed = list(told)
+        store.finish(orders, summary)
+    assert summary.orders_created == 400
+    assert streamed and {t for _d, t in streamed} == {1000}  # moving while streamed
+    assert told[-1] == (800, 800)  # 400 orders + 400 lines, exact at the end
