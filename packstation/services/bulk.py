@@ -30,6 +30,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.orm import QueryableAttribute
 
 from packstation.storage.sqlite_writer import (
     BackgroundInserts,
@@ -211,7 +212,7 @@ JSON_BATCH = 20_000  # SQLite: one JSON array parameter per query
 
 
 def matching(
-    conn: Connection, column: ColumnElement[Any], values: Sequence[object]
+    conn: Connection, column: ColumnElement[Any] | QueryableAttribute[Any], values: Sequence[object]
 ) -> Iterator[ColumnElement[bool]]:
     """WHERE clauses that together select the rows whose `column` is in `values`.
 
@@ -226,6 +227,7 @@ def matching(
             yield column == any_(literal(batch, array_type))
         return
     for start in range(0, len(values), JSON_BATCH):
-        batch = json.dumps(list(values[start : start + JSON_BATCH]))
-        unpacked = select(literal_column("value")).select_from(func.json_each(batch))
-        yield column.in_(unpacked.scalar_subquery())
+        packed = json.dumps(list(values[start : start + JSON_BATCH]))
+        yield column.in_(
+            select(literal_column("value")).select_from(func.json_each(packed)).scalar_subquery()
+        )

@@ -244,10 +244,10 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
         if title and sku in titles and titles[sku] != title:
             conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
     existing: set[tuple[str, int]] = set()
-    for chunk in _chunks(list(ids.values())):
+    for id_chunk in _chunks(list(ids.values())):
         existing.update(
             conn.execute(
-                select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(chunk))
+                select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(id_chunk))
             )
         )
     barcode_rows = [

@@ -126,13 +126,13 @@ class OrderStore:
         self._writer.close()  # every new row is in: the connection is free again
         summary.orders_created += self._created
         summary.lines += self._lines
-        for chunk in _chunks(self._known, KNOWN_CHUNK):
-            started = _started(self._conn, [old.id for _order, old in chunk])
-            for order, old in chunk:
+        for known in _chunks(self._known, KNOWN_CHUNK):
+            started = _started(self._conn, [old.id for _order, old in known])
+            for order, old in known:
                 _update_order(
                     self._conn, order, old, old.id in started, self._classify_once, summary
                 )
-            self._stored(len(chunk))
+            self._stored(len(known))
 
     def abandon(self) -> None:
         """Stop writing (waiting for the writer, raising nothing): the caller rolls back."""
@@ -162,7 +162,7 @@ class OrderStore:
                 self._known.append((order, old))
         return fresh
 
-    def _write(self, fresh: list[ImportedOrder]) -> None:
+    def _write(self, fresh: Sequence[ImportedOrder]) -> None:
         if not fresh:
             return
         ids = self._ids.take(len(fresh))
@@ -192,10 +192,13 @@ class OrderStore:
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
     found: dict[str, _Existing] = {}
-    columns = (Order.id, Order.status, Order.version, Order.fingerprint, Order.intercept_reason)
+    query = select(
+        Order.order_no, Order.id, Order.status, Order.version, Order.fingerprint,
+        Order.intercept_reason,
+    )  # fmt: skip
     for where in matching(conn, Order.order_no, order_nos):
-        for order_no, *values in conn.execute(select(Order.order_no, *columns).where(where)):
-            found[order_no] = _Existing(*values)
+        for order_no, *values in conn.execute(query.where(where)):
+            found[order_no] = _Existing(*values)  # type: ignore[arg-type]
     return found
 
 
