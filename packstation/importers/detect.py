@@ -22,13 +22,9 @@ _KINDS: list[tuple[str, str, _Detector]] = []  # (kind, format, detector), most 
 _SINGLE: dict[str, _Parser] = {}
 
 
-_FORMAT: dict[str, str] = {}
-
-
 def register(kind: str, format_: str, detector: _Detector, parser: _Parser | None) -> None:
     """Add a file kind; `parser` is None for kinds that are only parsed as a pair."""
     _KINDS.append((kind, format_, detector))
-    _FORMAT[kind] = format_
     if parser is not None:
         _SINGLE[kind] = parser
 
@@ -91,7 +87,7 @@ def plan_tables(
             f"未知格式“{format_}”，可选：auto、{'、'.join(FORMATS)}。",
             f"Unknown format '{format_}'; choose auto or one of: {', '.join(FORMATS)}.",
         )
-    kinds: list[str] = []
+    found: list[tuple[str, str]] = []  # (kind, format) of each table
     for table in tables:
         kind, detected = detect(table)
         if format_ != "auto" and detected not in _ACCEPTS.get(format_, (format_,)):
@@ -99,16 +95,16 @@ def plan_tables(
                 f"{table.name} 看起来是 {detected} 格式，而不是指定的 {format_}。",
                 f"{table.name} looks like the {detected} format, not {format_} as asked.",
             )
-        kinds.append(kind)
+        found.append((kind, detected))
     parsers: list[tuple[str, tuple[str, ...], int, _Job]] = []
     pending_pairs: list[tuple[str, Table]] = []
-    for kind, table in zip(kinds, tables, strict=True):
+    for (kind, detected), table in zip(found, tables, strict=True):
         single = _SINGLE.get(kind)
         if single is None:
             pending_pairs.append((kind, table))
         else:
             run = _single_job(single, table)
-            parsers.append((_FORMAT[kind], (table.name,), table.estimated_rows, run))
+            parsers.append((detected, (table.name,), table.estimated_rows, run))
     for orders, items in taobao.pairs(pending_pairs) if pending_pairs else []:
         rows = orders.estimated_rows + items.estimated_rows
         parsers.append(("taobao", (orders.name, items.name), rows, _pair_job(orders, items)))
