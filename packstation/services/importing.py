@@ -12,10 +12,9 @@ back if the file turns out to have a problem after all.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import Connection, Table, select, update
 
@@ -29,7 +28,7 @@ from packstation.importers.records import (
     ImportedProduct,
     ParsedFile,
 )
-from packstation.services.bulk import bulk_insert, reserve_ids
+from packstation.services.bulk import bulk_insert, matching, reserve_ids
 from packstation.services.import_progress import ImportProgress, Progress
 from packstation.services.order_store import (
     Classifier,
@@ -52,8 +51,6 @@ __all__ = [
 
 PRODUCTS: Table = Product.__table__  # type: ignore[assignment]
 BARCODES: Table = Barcode.__table__  # type: ignore[assignment]
-CHUNK = 500  # products looked up per query
-T = TypeVar("T")
 
 
 def import_files(
@@ -230,9 +227,9 @@ def _catalogue(
 def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[BarcodeSpec]]]) -> int:
     ids: dict[str, int] = {}
     titles: dict[str, str] = {}
-    for chunk in _chunks(list(catalogue)):
+    for where in matching(conn, Product.sku, list(catalogue)):
         for pid, sku, title in conn.execute(
-            select(Product.id, Product.sku, Product.title).where(Product.sku.in_(chunk))
+            select(Product.id, Product.sku, Product.title).where(where)
         ):
             ids[sku], titles[sku] = pid, title
     new = [sku for sku in catalogue if sku not in ids]
@@ -244,12 +241,8 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
         if title and sku in titles and titles[sku] != title:
             conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
     existing: set[tuple[str, int]] = set()
-    for id_chunk in _chunks(list(ids.values())):
-        existing.update(
-            conn.execute(
-                select(Barcode.code, Barcode.product_id).where(Barcode.product_id.in_(id_chunk))
-            )
-        )
+    for where in matching(conn, Barcode.product_id, list(ids.values())):
+        existing.update(conn.execute(select(Barcode.code, Barcode.product_id).where(where)))
     barcode_rows = [
         (spec.code, case_folded(spec.code), ids[sku], spec.units)
         for sku, (_title, codes) in catalogue.items()
@@ -271,8 +264,3 @@ def _first_per_key(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str
             seen.add(key)
             out.append(row)
     return out
-
-
-def _chunks(items: list[T], size: int = CHUNK) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
