@@ -21,12 +21,12 @@ importers report); Taobao publishes no formal spec.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 
 from packstation.errors import UserError
 from packstation.importers import cells
-from packstation.importers.assemble import Emit, OrderAssembler
+from packstation.importers.assemble import Emit, Head, OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
 from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
@@ -143,7 +143,7 @@ def parse_pair(orders: Table, items: Table, tick: Tick, emit: Emit | None = None
     asm = OrderAssembler(orders.name, labels, emit)
     lines = _read_items(items, asm, tick)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
-    _read_orders(orders, asm, lines, parsed.skipped, tick)
+    _join_orders(order_rows(orders), asm, lines, parsed.skipped, orders.name, tick)
     no_label = items.raw_headers[items.find(*ITEM_NO) or 0].strip()
     for order_no, found in lines.items():
         if not asm.known(order_no):
@@ -228,13 +228,17 @@ def _refunded(refund_status: str) -> bool:
     return refund_status not in _NO_REFUND and "成功" in refund_status
 
 
-def _read_orders(
-    table: Table,
-    asm: OrderAssembler,
-    lines: dict[str, list[_Item]],
-    skipped: list[RowProblem],
-    tick: Tick,
-) -> None:
+# What one order-report row says before the item report is joined to it: (row, order
+# number, the order's fields or None, (column, reason, code) of a problem or None). A
+# plain tuple, so a worker process can read the order report and send them over.
+RowOutcome = tuple[int, str, Head | None, tuple[str, str, str] | None]
+UNPAID_CODE = "unpaid"
+
+
+def order_rows(table: Table) -> Iterator[RowOutcome]:
+    """Read the order report on its own: one outcome per row, in file order.
+
+    UserError (missing columns, Excel's scientific notation) stops the whole pair."""
     missing = [c for c in ("订单编号", "订单状态", "收货人姓名") if table.find(c) is None]
     if table.find("收货地址", "修改后的收货地址") is None:
         missing.append("收货地址")
@@ -258,12 +262,9 @@ def _read_orders(
             "退款金额",
         ),
     )
-    seen: set[str] = set()
     statuses = cells.Memo(lambda raw: status_of(cells.text(raw)))
     carriers = cells.Memo(cells.text)
-    for count, (row_no, row) in enumerate(table.rows, start=1):
-        if not count % TICK_ROWS:
-            tick(TICK_ROWS)
+    for row_no, row in table.rows:
         (
             no_raw,
             status_raw,
@@ -281,34 +282,21 @@ def _read_orders(
         ) = get(row)
         order_no = cells.code(no_raw)
         if not order_no:
-            asm.problem(row_no, "订单编号", "缺少订单编号 / order number is empty", "missing_value")
+            problem = ("订单编号", "缺少订单编号 / order number is empty", "missing_value")
+            yield row_no, "", None, problem
             continue
         if cells.is_scientific(order_no):
             raise scientific_error(table, row_no, "订单编号", order_no)
         status = statuses[status_raw]
         if status is None:
-            status_text = cells.text(status_raw)
-            asm.reject(
-                order_no,
-                row_no,
-                "订单状态",
-                f"未知订单状态“{status_text[:40]}” / unknown order status",
-                "bad_status",
-            )
+            reason = f"未知订单状态“{cells.text(status_raw)[:40]}” / unknown order status"
+            yield row_no, order_no, None, ("订单状态", reason, "bad_status")
             continue
         if status is OrderStatus.CANCELLED and close_reason and _never_paid(close_reason):
             status = UNPAID  # closed before payment: never packable, not worth a record
         if status == UNPAID:
-            skipped.append(
-                RowProblem(
-                    table.name,
-                    row_no,
-                    "订单状态",
-                    f"未付款订单，未导入 / unpaid order {order_no} left out",
-                    "unpaid",
-                )
-            )
-            lines.pop(order_no, None)
+            reason = f"未付款订单，未导入 / unpaid order {order_no} left out"
+            yield row_no, order_no, None, ("订单状态", reason, UNPAID_CODE)
             continue
         assert isinstance(status, OrderStatus)
         if status is OrderStatus.CANCELLED and (
@@ -321,9 +309,8 @@ def _read_orders(
         bad = cells.code_problem(order_no)
         if bad or (waybill_no and cells.code_problem(waybill_no)):
             column = "订单编号" if bad else "物流单号"
-            asm.reject(
-                order_no, row_no, column, bad or cells.code_problem(waybill_no) or "", "bad_code"
-            )
+            reason = bad or cells.code_problem(waybill_no) or ""
+            yield row_no, order_no, None, (column, reason, "bad_code")
             continue
         where = cells.text(new_address) if new_address else cells.text(address)
         if where[-1:] in (")", "）"):
@@ -343,9 +330,37 @@ def _read_orders(
             notes,
             order_no,
         )
+        yield row_no, order_no, head, None
+
+
+def _join_orders(
+    outcomes: Iterable[RowOutcome],
+    asm: OrderAssembler,
+    lines: dict[str, list[_Item]],
+    skipped: list[RowProblem],
+    table_name: str,
+    tick: Tick,
+) -> None:
+    """Give each order row its item-report lines, and complete the order."""
+    seen: set[str] = set()
+    for count, (row_no, order_no, head, problem) in enumerate(outcomes, start=1):
+        if not count % TICK_ROWS:
+            tick(TICK_ROWS)
+        if problem is not None:
+            column, reason, code = problem
+            if code == UNPAID_CODE:
+                skipped.append(RowProblem(table_name, row_no, column, reason, code))
+                lines.pop(order_no, None)
+            elif order_no:
+                asm.reject(order_no, row_no, column, reason, code)
+            else:
+                asm.problem(row_no, column, reason, code)
+            continue
+        assert head is not None
         if not asm.head(order_no, row_no, head) or order_no in seen:
             continue  # a repeated identical row adds nothing; a different one was reported
         seen.add(order_no)
+        status = head[1]
         items = lines.get(order_no)
         if items is None and status is not OrderStatus.PAID:
             asm.complete(order_no)  # a closed order without item rows still carries its status
