@@ -48,6 +48,9 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
     index: dict[str, int] = field(init=False, repr=False)
+    # A CSV file's decoded text, so that another process can read it again (see
+    # importers.worker); None for XLSX.
+    text: str | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.index = {}
@@ -96,7 +99,7 @@ def open_table(path: Path) -> Table:
             "as .xlsx in Excel/WPS.",
         )
     text, encoding = decode(data, str(path))
-    return _csv_table(str(path), text, encoding)
+    return csv_table(str(path), text, encoding)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -143,13 +146,16 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def _csv_table(name: str, text: str, encoding: str) -> Table:
+def csv_table(name: str, text: str, encoding: str) -> Table:
+    """A table over decoded CSV text (`encoding` is what it was decoded from)."""
     if text.startswith("\ufeff"):
         text = text[1:]
     estimated = text.count("\n") + 1
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
-    return _with_header(name, encoding, _csv_rows(name, reader), estimated)
+    table = _with_header(name, encoding, _csv_rows(name, reader), estimated)
+    table.text = text
+    return table
 
 
 def _csv_rows(name: str, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

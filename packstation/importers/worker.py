@@ -1,0 +1,201 @@
+"""Read a big CSV file in a second process while this one does other work.
+
+Python runs one thread of Python code at a time per process. A 100k-order Taobao import
+reads two reports and stores them, and reading the order report needs nothing from the
+item report until the two are joined: a worker process reads it (cells cleaned, statuses
+mapped) on the other core while this process reads the item report, and the results come
+back in pickled frames that this process unpickles as it joins them.
+
+    with rows_in_worker(order_rows, table) as outcomes:   # the worker starts now
+        ...                                              # other work meanwhile
+        for outcome in outcomes: ...                     # order_rows(table)'s items
+
+`read` must be a module-level function (it is sent by name) taking a Table and yielding
+picklable items. Small files, XLSX, and a Python that cannot start a worker (a frozen
+app, or one whose worker stops before sending anything) are read in this process, with
+the same results. A UserError in the worker is
+raised here with its message; anything else it meets ends in WorkerError. Leaving the
+block stops the worker, whatever state it is in.
+
+Frames are read from our own child's pipe only, so unpickling them is safe.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import pickle
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, BinaryIO, TypeVar
+
+from packstation.errors import UserError
+from packstation.importers.reading import Table, csv_table
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+# Below this many rows, starting Python (about 0.1 s) costs more than reading the file.
+MIN_ROWS = 20_000
+FRAME_ITEMS = 2000  # items per frame: small enough that the first arrive early
+_LENGTH = 8  # bytes of the length that precedes each frame
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+# Not `-m`: the package's __init__ imports this module, which runpy would then run twice.
+_START = "from packstation.importers.worker import main; main()"
+
+
+class WorkerError(RuntimeError):
+    """The worker stopped on something that is not the file's fault (a bug, or killed)."""
+
+
+@contextmanager
+def rows_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterator[Iterator[T]]:
+    """`read(table)`'s items, read by a worker process started now (see module doc)."""
+    if table.text is None or table.estimated_rows < MIN_ROWS or getattr(sys, "frozen", False):
+        yield read(table)
+        return
+    try:
+        worker = _Worker(read, table)
+    except OSError as error:  # no worker can start here: read it in this process
+        log.warning("cannot start the import worker (%s); reading %s here", error, table.name)
+        yield read(table)
+        return
+    try:
+        yield worker.items()
+    finally:
+        worker.stop()
+
+
+class _Worker:
+    def __init__(self, read: Callable[[Table], Iterator[Any]], table: Table) -> None:
+        self._read, self._table = read, table
+        request = (read, table.name, table.encoding, table.text, FRAME_ITEMS)
+        self._request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-c", _START],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._errors,
+                env={**os.environ, "PYTHONPATH": _python_path()},
+                creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console window
+            )
+        except BaseException:
+            self._errors.close()
+            raise
+        # Frames are taken off the pipe as they come, or the worker would stop at a full
+        # pipe (64 kB) until this process asks for its first item.
+        self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._pump = threading.Thread(target=self._pump_frames, name="import-worker", daemon=True)
+        self._pump.start()
+
+    def items(self) -> Iterator[Any]:
+        frame = self._frames.get()
+        if frame is None:  # it never got going (no such Python, package not found, …)
+            log.warning("%s; reading %s here", self._death(), self._table.name)
+            yield from self._read(self._table)
+            return
+        while frame is not None:
+            kind, payload = pickle.loads(frame)
+            if kind == "items":
+                yield from payload
+            elif kind == "done":
+                return
+            elif kind == "user_error":
+                raise UserError(*payload)
+            else:
+                raise WorkerError(f"the import worker failed:\n{payload}")
+            frame = self._frames.get()
+        raise WorkerError(self._death())
+
+    def stop(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._pump.join()
+        assert self._process.stdout is not None
+        self._process.stdout.close()
+        self._errors.close()
+
+    def _pump_frames(self) -> None:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        try:
+            with self._process.stdin as request:
+                request.write(self._request)
+            self._request = b""
+            while frame := _read_frame(self._process.stdout):
+                self._frames.put(frame)
+        except (OSError, ValueError):  # the worker was stopped, or died
+            pass
+        finally:
+            self._frames.put(None)
+
+    def _death(self) -> str:
+        code = self._process.wait()
+        self._errors.seek(0)
+        said = self._errors.read()[-2000:].decode("utf-8", "replace").strip()
+        return f"the import worker stopped (exit code {code}): {said}"
+
+
+def _python_path() -> str:
+    """PYTHONPATH that finds this package first, however this process found it."""
+    inherited = os.environ.get("PYTHONPATH")
+    return os.pathsep.join([_PACKAGE_ROOT, inherited] if inherited else [_PACKAGE_ROOT])
+
+
+def _read_frame(stream: IO[bytes]) -> bytes:
+    """The next frame, or b"" at the end of the stream."""
+    head = stream.read(_LENGTH)
+    if len(head) < _LENGTH:
+        return b""
+    size = int.from_bytes(head, "little")
+    body = stream.read(size)
+    return body if len(body) == size else b""
+
+
+def _write_frame(stream: BinaryIO, kind: str, payload: object) -> None:
+    data = pickle.dumps((kind, payload), protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(len(data).to_bytes(_LENGTH, "little"))
+    stream.write(data)
+    stream.flush()
+
+
+def _serve(request: BinaryIO, out: BinaryIO) -> None:
+    """The worker: read the table it was sent, and send back what `read` yields; the
+    items before an error, then the error."""
+    read, name, encoding, text, frame_items = pickle.load(request)
+    batch: list[object] = []
+    try:
+        for item in read(csv_table(name, text, encoding)):
+            batch.append(item)
+            if len(batch) >= frame_items:
+                _write_frame(out, "items", batch)
+                batch = []
+        _write_frame(out, "items", batch)
+        _write_frame(out, "done", None)
+    except UserError as error:
+        _write_frame(out, "items", batch)
+        _write_frame(out, "user_error", (error.zh, error.en))
+    except Exception:
+        _write_frame(out, "items", batch)
+        _write_frame(out, "failed", traceback.format_exc())
+
+
+def main() -> None:
+    gc.disable()  # hundreds of thousands of acyclic tuples; the process is short-lived
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print goes to stderr, not into the frames
+    try:
+        _serve(sys.stdin.buffer, out)
+    except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or the importer stopped us
+        os._exit(1)
+    out.close()
