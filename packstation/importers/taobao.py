@@ -30,6 +30,7 @@ from packstation.importers.assemble import Emit, Head, OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
 from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
+from packstation.importers.worker import rows_in_worker
 
 Tick = Callable[[int], None]
 PLATFORM = "taobao"
@@ -138,12 +139,16 @@ def _stamp(name: str) -> str:
 
 def parse_pair(orders: Table, items: Table, tick: Tick, emit: Emit | None = None) -> ParsedFile:
     """The item report is read first; then each order is complete when its order-report
-    row is read, and is handed to `emit` (in batches) while the rest is read."""
+    row is joined to its lines, and is handed to `emit` (in batches) while the rest is.
+
+    A big order report is read meanwhile by a worker process (importers.worker): reading
+    it needs nothing from the item report until the join."""
     labels = {"recipient": "收货人姓名", "address": "收货地址"}
     asm = OrderAssembler(orders.name, labels, emit)
-    lines = _read_items(items, asm, tick)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
-    _join_orders(order_rows(orders), asm, lines, parsed.skipped, orders.name, tick)
+    with rows_in_worker(order_rows, orders) as outcomes:
+        lines = _read_items(items, asm, tick)
+        _join_orders(outcomes, asm, lines, parsed.skipped, orders.name, tick)
     no_label = items.raw_headers[items.find(*ITEM_NO) or 0].strip()
     for order_no, found in lines.items():
         if not asm.known(order_no):

@@ -21,6 +21,7 @@ from tests.importers.platforms import (
     taobao_order,
 )
 
+pytestmark = pytest.mark.usefixtures("order_report_reader")
 ORDERS = "ExportOrderList202611110930.csv"
 ITEMS = "ExportOrderDetailList202611110930.csv"
 

@@ -3,7 +3,8 @@
 So a problem found late in the file meets orders already written in its transaction:
 the file must still change nothing. Batches are made small here (a few orders, a few
 rows per statement, so SQLite's helper thread writes them) to stream small files.
-PostgreSQL stores after parsing (nothing is streamed) and must end the same.
+PostgreSQL stores after parsing (nothing is streamed) and must end the same. Each test
+runs with the order report read in this process and by a worker process.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import delete, func, select
 
 from packstation.bootstrap import classifier
 from packstation.errors import UserError
-from packstation.importers import assemble
+from packstation.importers import assemble, worker
 from packstation.importers.assemble import Emit
 from packstation.importers.records import ImportedOrder, OrderStatus, ParsedFile, RowProblem
 from packstation.services import importing, order_store
@@ -37,14 +38,16 @@ from tests.importers.platforms import (
 )
 from tests.integration.helpers import row_counts
 
+pytestmark = pytest.mark.usefixtures("order_report_reader")
 ORDERS = 60
 
 
 @pytest.fixture
 def batches(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Orders handed on 8 at a time, statements of 5 rows; the sizes of the batches stored
-    while the file was read (before `finish`)."""
+    """Orders handed on 8 at a time (and a worker's rows sent so), statements of 5 rows;
+    the sizes of the batches stored while the file was read (before `finish`)."""
     monkeypatch.setattr(assemble, "EMIT_BATCH", 8)
+    monkeypatch.setattr(worker, "FRAME_ITEMS", 8)  # a worker sends its rows as often
     monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 5)
     streamed: list[int] = []
     real_add = order_store.OrderStore.add
