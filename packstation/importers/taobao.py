@@ -26,11 +26,11 @@ from functools import lru_cache
 
 from packstation.errors import UserError
 from packstation.importers import cells
-from packstation.importers.assemble import Emit, Head, OrderAssembler
+from packstation.importers.assemble import HEAD_FIELDS, Emit, Head, OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
 from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
-from packstation.importers.worker import rows_in_worker
+from packstation.importers.worker import read_in_worker
 
 Tick = Callable[[int], None]
 PLATFORM = "taobao"
@@ -146,7 +146,7 @@ def parse_pair(orders: Table, items: Table, tick: Tick, emit: Emit | None = None
     labels = {"recipient": "收货人姓名", "address": "收货地址"}
     asm = OrderAssembler(orders.name, labels, emit)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
-    with rows_in_worker(order_rows, orders) as outcomes:
+    with read_in_worker(order_rows, orders) as outcomes:
         lines = _read_items(items, asm, tick)
         _join_orders(outcomes, asm, lines, parsed.skipped, orders.name, tick)
     no_label = items.raw_headers[items.find(*ITEM_NO) or 0].strip()
@@ -237,7 +237,7 @@ def _refunded(refund_status: str) -> bool:
 # number, the order's fields or None, (column, reason, code) of a problem or None). A
 # plain tuple, so a worker process can read the order report and send them over.
 RowOutcome = tuple[int, str, Head | None, tuple[str, str, str] | None]
-UNPAID_CODE = "unpaid"
+_STATUS_AT = HEAD_FIELDS.index("status")
 
 
 def order_rows(table: Table) -> Iterator[RowOutcome]:
@@ -301,7 +301,7 @@ def order_rows(table: Table) -> Iterator[RowOutcome]:
             status = UNPAID  # closed before payment: never packable, not worth a record
         if status == UNPAID:
             reason = f"未付款订单，未导入 / unpaid order {order_no} left out"
-            yield row_no, order_no, None, ("订单状态", reason, UNPAID_CODE)
+            yield row_no, order_no, None, ("订单状态", reason, UNPAID)  # its code: skipped
             continue
         assert isinstance(status, OrderStatus)
         if status is OrderStatus.CANCELLED and (
@@ -353,7 +353,7 @@ def _join_orders(
             tick(TICK_ROWS)
         if problem is not None:
             column, reason, code = problem
-            if code == UNPAID_CODE:
+            if code == UNPAID:
                 skipped.append(RowProblem(table_name, row_no, column, reason, code))
                 lines.pop(order_no, None)
             elif order_no:
@@ -365,7 +365,7 @@ def _join_orders(
         if not asm.head(order_no, row_no, head) or order_no in seen:
             continue  # a repeated identical row adds nothing; a different one was reported
         seen.add(order_no)
-        status = head[1]
+        status = head[_STATUS_AT]
         items = lines.get(order_no)
         if items is None and status is not OrderStatus.PAID:
             asm.complete(order_no)  # a closed order without item rows still carries its status

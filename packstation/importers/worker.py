@@ -6,18 +6,19 @@ item report until the two are joined: a worker process reads it (cells cleaned, 
 mapped) on the other core while this process reads the item report, and the results come
 back in pickled frames that this process unpickles as it joins them.
 
-    with rows_in_worker(order_rows, table) as outcomes:   # the worker starts now
-        ...                                              # other work meanwhile
-        for outcome in outcomes: ...                     # order_rows(table)'s items
+    with read_in_worker(order_rows, table) as outcomes:  # the worker starts now
+        ...                                             # other work meanwhile
+        for outcome in outcomes: ...                    # order_rows(table)'s items
 
 `read` must be a module-level function (it is sent by name) taking a Table and yielding
-picklable items. Small files, XLSX, and a Python that cannot start a worker (a frozen
-app, or one whose worker stops before sending anything) are read in this process, with
-the same results. A UserError in the worker is
-raised here with its message; anything else it meets ends in WorkerError. Leaving the
-block stops the worker, whatever state it is in.
+picklable items. Small files and XLSX are read in this process, and so is a file whose
+worker cannot start or stops before sending anything (a frozen app, a broken install),
+with the same results. A UserError in the worker is raised here with its message;
+anything else that stops it ends in WorkerError. Leaving the block stops the worker.
 
-Frames are read from our own child's pipe only, so unpickling them is safe.
+The worker imports exactly what this process imports (it gets this sys.path, and runs
+isolated from the current directory and PYTHON* variables), and its output is only
+taken for frames once it has said who it is, so the frames unpickled here are our own.
 """
 
 from __future__ import annotations
@@ -46,10 +47,14 @@ log = logging.getLogger(__name__)
 # Below this many rows, starting Python (about 0.1 s) costs more than reading the file.
 MIN_ROWS = 20_000
 FRAME_ITEMS = 2000  # items per frame: small enough that the first arrive early
+_HELLO = b"packstation-import-worker/1\n"  # the worker's first bytes
 _LENGTH = 8  # bytes of the length that precedes each frame
-_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
-# Not `-m`: the package's __init__ imports this module, which runpy would then run twice.
-_START = "from packstation.importers.worker import main; main()"
+_MAX_FRAME = 1 << 30
+# `-I` leaves out the current directory and PYTHON* variables; the worker then takes
+# this process's sys.path from its arguments, so it imports the same package.
+_START = (
+    "import sys; sys.path[:] = sys.argv[1:]; from packstation.importers.worker import main; main()"
+)
 
 
 class WorkerError(RuntimeError):
@@ -57,7 +62,7 @@ class WorkerError(RuntimeError):
 
 
 @contextmanager
-def rows_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterator[Iterator[T]]:
+def read_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterator[Iterator[T]]:
     """`read(table)`'s items, read by a worker process started now (see module doc)."""
     if table.text is None or table.estimated_rows < MIN_ROWS or getattr(sys, "frozen", False):
         yield read(table)
@@ -75,32 +80,36 @@ def rows_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterat
 
 
 class _Worker:
+    """One worker process, and the thread that takes its frames off the pipe as they come
+    (otherwise it would stop at a full pipe, 64 kB, until this process asks for items)."""
+
     def __init__(self, read: Callable[[Table], Iterator[Any]], table: Table) -> None:
+        if not sys.executable:  # None or "" when Python cannot tell where it is
+            raise FileNotFoundError("no Python executable (sys.executable is empty)")
         self._read, self._table = read, table
         request = (read, table.name, table.encoding, table.text, FRAME_ITEMS)
         self._request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
+        table.text = None  # sent: the worker has its own copy now
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         try:
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _START],
+                [sys.executable, "-I", "-c", _START, *_search_path()],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=self._errors,
-                env={**os.environ, "PYTHONPATH": _python_path()},
                 creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),  # no console window
             )
         except BaseException:
             self._errors.close()
             raise
-        # Frames are taken off the pipe as they come, or the worker would stop at a full
-        # pipe (64 kB) until this process asks for its first item.
         self._frames: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
+        self._broken = ""  # why the stream ended early, if it is not the worker's death
         self._pump = threading.Thread(target=self._pump_frames, name="import-worker", daemon=True)
         self._pump.start()
 
     def items(self) -> Iterator[Any]:
         frame = self._frames.get()
-        if frame is None:  # it never got going (no such Python, package not found, …)
+        if frame is None:  # it never got going: read the file here, as if it had not started
             log.warning("%s; reading %s here", self._death(), self._table.name)
             yield from self._read(self._table)
             return
@@ -118,6 +127,8 @@ class _Worker:
         raise WorkerError(self._death())
 
     def stop(self) -> None:
+        """Kill it whatever it is doing (it may be done, or still reading a file whose
+        import has failed) and wait for it and the pump, so nothing is left running."""
         if self._process.poll() is None:
             self._process.kill()
         self._process.wait()
@@ -132,24 +143,31 @@ class _Worker:
             with self._process.stdin as request:
                 request.write(self._request)
             self._request = b""
-            while frame := _read_frame(self._process.stdout):
+            stream = self._process.stdout
+            if stream.read(len(_HELLO)) != _HELLO:
+                self._broken = "the import worker wrote something else than its frames"
+                return
+            while frame := _read_frame(stream):
                 self._frames.put(frame)
-        except (OSError, ValueError):  # the worker was stopped, or died
-            pass
+        except Exception as error:  # a pipe closed by stop(), or a damaged frame
+            self._broken = f"the import worker's output broke off ({error!r})"
         finally:
             self._frames.put(None)
 
     def _death(self) -> str:
+        """Why the worker ended early; it is stopped first, so this never waits on it."""
+        if self._process.poll() is None:
+            self._process.kill()
         code = self._process.wait()
         self._errors.seek(0)
         said = self._errors.read()[-2000:].decode("utf-8", "replace").strip()
-        return f"the import worker stopped (exit code {code}): {said}"
+        why = f"{self._broken}; " if self._broken else ""
+        return f"{why}the import worker stopped (exit code {code}): {said}"
 
 
-def _python_path() -> str:
-    """PYTHONPATH that finds this package first, however this process found it."""
-    inherited = os.environ.get("PYTHONPATH")
-    return os.pathsep.join([_PACKAGE_ROOT, inherited] if inherited else [_PACKAGE_ROOT])
+def _search_path() -> list[str]:
+    """This process's sys.path, with the current directory spelled out (for "")."""
+    return [str(Path(entry).absolute()) for entry in sys.path]
 
 
 def _read_frame(stream: IO[bytes]) -> bytes:
@@ -158,6 +176,8 @@ def _read_frame(stream: IO[bytes]) -> bytes:
     if len(head) < _LENGTH:
         return b""
     size = int.from_bytes(head, "little")
+    if size > _MAX_FRAME:
+        raise ValueError(f"a frame of {size} bytes")
     body = stream.read(size)
     return body if len(body) == size else b""
 
@@ -193,8 +213,9 @@ def _serve(request: BinaryIO, out: BinaryIO) -> None:
 def main() -> None:
     gc.disable()  # hundreds of thousands of acyclic tuples; the process is short-lived
     out = os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print goes to stderr, not into the frames
+    os.dup2(2, 1)  # from here on a stray print goes to stderr, not into the frames
     try:
+        out.write(_HELLO)
         _serve(sys.stdin.buffer, out)
     except (KeyboardInterrupt, BrokenPipeError):  # Ctrl-C, or the importer stopped us
         os._exit(1)
