@@ -140,9 +140,9 @@ def _import(
             unit.roll_back()
             return ImportSummary(format=format, rejected=list(parsed.problems))
         summary = ImportSummary(format=format)
+        catalogue = _catalogue(parsed.products, parsed.orders)  # while the helper writes on
         if parsed.orders or unit.began:
             unit.orders().finish(parsed.orders, summary)
-        catalogue = _catalogue(parsed.products, parsed.orders)
         summary.products = _upsert_products(unit.conn(), catalogue)
         if dry_run:
             unit.roll_back()
