@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 
-from sqlalchemy import Connection, Table, select, update
+from sqlalchemy import Connection, Table, select, text, update
 
 from packstation.domain.codes import case_folded
 from packstation.errors import UserError
@@ -174,6 +174,7 @@ class _FileTransaction:
     def conn(self) -> Connection:
         if self._conn is None:
             self._conn = self._stack.enter_context(self._db.transaction())
+            _one_import_at_a_time(self._conn)
         return self._conn
 
     def orders(self) -> OrderStore:
@@ -195,6 +196,18 @@ class _FileTransaction:
 
     def __exit__(self, *error: object) -> None:
         self._stack.__exit__(*error)  # type: ignore[arg-type]
+
+
+# "PACKIMPT": the key of PostgreSQL's advisory lock for imports.
+IMPORT_LOCK = 0x5041_434B_494D_5054
+
+
+def _one_import_at_a_time(conn: Connection) -> None:
+    """Imports take turns on PostgreSQL too (SQLite's write lock makes them): two at once
+    would both find an order new, and the later one would fail on its order number. The
+    lock is held until the transaction ends; benches never take it."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
 
 
 # -- products ----------------------------------------------------------------------

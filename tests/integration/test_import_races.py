@@ -1,4 +1,5 @@
-"""An import and a bench touching one order at the same moment (PostgreSQL, deterministic).
+"""An import and a bench, or two imports, touching one order at the same moment
+(PostgreSQL, deterministic).
 
 One side runs for real in a thread; the other is held inside an open transaction doing
 exactly the writes the real code does, until the real side is seen waiting on its lock
@@ -18,10 +19,13 @@ from typing import TypeVar
 import pytest
 from sqlalchemy import Connection, insert, select, update
 
+from packstation.bootstrap import classifier
 from packstation.domain.verdicts import Verdict
-from packstation.services.importing import ImportSummary
+from packstation.services import importing
+from packstation.services.importing import ImportSummary, import_files
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
+from tests.conftest import DATA
 from tests.factories import MUG, load, order
 from tests.integration.helpers import blocked_by, open_sessions, row_counts, station
 
@@ -161,3 +165,39 @@ def test_without_a_race_the_last_unit_still_completes_with_one_label(db: Databas
     assert bench.scan(MUG_CODE).verdict is Verdict.ORDER_COMPLETE
     with db.transaction() as conn:
         assert conn.scalar(select(PrintJob.id)) is not None
+
+
+def test_two_imports_of_one_file_at_once_take_turns(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The later one waits for the earlier one's transaction, then finds its orders: an
+    import and a re-import, not a unique-violation error from the later one's COPY."""
+    paths = [DATA / "orders_generic.csv"]
+    held: list[int] = []  # the first import's backend, once it has stored its orders
+    release = threading.Event()
+    real_upsert = importing._upsert_products
+
+    def upsert(conn: Connection, catalogue: dict[str, object]) -> int:
+        if threading.current_thread().name == "first-import":
+            held.append(conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() or 0)
+            release.wait(WAIT_S)
+        return real_upsert(conn, catalogue)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "_upsert_products", upsert)
+    first: list[ImportSummary] = []
+    thread = threading.Thread(
+        target=lambda: first.append(import_files(db, paths, classifier(db))), name="first-import"
+    )
+    thread.start()
+    deadline = time.monotonic() + WAIT_S
+    while not held:
+        assert thread.is_alive() and time.monotonic() < deadline
+        time.sleep(0.01)
+    finish = run_while_held(db, held[0], lambda: import_files(db, paths, classifier(db)))
+    release.set()
+    thread.join(WAIT_S)
+    second = finish()
+    [earlier] = first
+    assert earlier.orders_created == 9 and earlier.rejected == []
+    assert (second.orders_created, second.orders_unchanged, second.products) == (0, 9, 0)
+    assert row_counts(db)["orders"] == 9
