@@ -15,10 +15,11 @@ psycopg `executemany`, same migrated tables, one transaction). Budget (issue 4):
 <= 10 s including classification, and within 2x of the raw executemany. Also reported:
 a bare script's whole import, `csv.reader` over the same files plus that executemany.
 
-The import stores a Taobao pair's orders while it still reads the order report (on
-SQLite a helper thread writes them), so its phases overlap and do not add up. Reported
-beside the wall time: `parse_alone_seconds`, `parse_files` of the same pair with nothing
-stored (in the same run), and `classify_seconds`, the classifier's own time inside the
+The import reads the order report in a worker process while it reads the item report,
+and stores a Taobao pair's orders while it still joins them (on SQLite a helper thread
+writes them), so its phases overlap and do not add up. Reported beside the wall time:
+`parse_alone_seconds`, `parse_files` of the same pair with nothing stored (in the same
+run, with its worker), and `classify_seconds`, the classifier's own time inside the
 import. `beyond_parse_seconds` = wall - parse alone: what storing adds to reading.
 The classifier's tables are built once per process before timing (`classifier_load`):
 the GUI does that in the background at start-up; a CLI run pays it once.
