@@ -14,7 +14,8 @@ back in pickled frames that this process unpickles as it joins them.
 picklable items. Small files and XLSX are read in this process, and so is a file whose
 worker cannot start or stops before sending anything (a frozen app, a broken install),
 with the same results. A UserError in the worker is raised here with its message;
-anything else that stops it ends in WorkerError. Leaving the block stops the worker.
+anything else that stops it ends in WorkerError, a UserError that says to import the
+file again (the details go to the log). Leaving the block stops the worker.
 
 The worker imports exactly what this process imports (it gets this sys.path, and runs
 isolated from the current directory and PYTHON* variables), and its output is only
@@ -57,8 +58,20 @@ _START = (
 )
 
 
-class WorkerError(RuntimeError):
-    """The worker stopped on something that is not the file's fault (a bug, or killed)."""
+class WorkerError(UserError):
+    """The worker stopped on something that is not the file's fault (a bug, or killed).
+
+    Nothing of the file is stored (its transaction rolls back) and importing it again
+    may well work, so the user is told so; the details go to the log."""
+
+    def __init__(self, name: str, details: str) -> None:
+        log.error("the import worker reading %s stopped: %s", name, details)
+        last = details.strip().splitlines()[-1][:200] if details.strip() else ""
+        super().__init__(
+            f"读取 {name} 的后台进程意外停止（{last}），此文件未导入任何内容，请重新导入。",
+            f"The background process reading {name} stopped unexpectedly ({last}); nothing "
+            "of this file was imported, import it again.",
+        )
 
 
 @contextmanager
@@ -122,9 +135,9 @@ class _Worker:
             elif kind == "user_error":
                 raise UserError(*payload)
             else:
-                raise WorkerError(f"the import worker failed:\n{payload}")
+                raise WorkerError(self._table.name, payload)
             frame = self._frames.get()
-        raise WorkerError(self._death())
+        raise WorkerError(self._table.name, self._death())
 
     def stop(self) -> None:
         """Kill it whatever it is doing (it may be done, or still reading a file whose

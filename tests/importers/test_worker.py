@@ -119,12 +119,19 @@ def test_a_user_error_in_the_worker_is_raised_here_with_its_message(big_csv: Pat
     assert read == [(n, f"{n - 1:06d}") for n in range(2, 4321)]  # every row before it
 
 
-def test_a_bug_in_the_worker_ends_in_worker_error_with_its_traceback(big_csv: Path) -> None:
+def test_a_bug_in_the_worker_ends_in_worker_error_with_its_traceback_in_the_log(
+    big_csv: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     with (
-        pytest.raises(WorkerError, match="ValueError: a bug at row 3000"),
+        pytest.raises(WorkerError) as raised,
         read_in_worker(fail_at_row_3000, open_table(big_csv)) as items,
     ):
         list(items)
+    assert isinstance(raised.value, UserError)  # one clear line for the user, no traceback
+    assert "ValueError: a bug at row 3000" in raised.value.en
+    assert "请重新导入" in raised.value.zh and "import it again" in raised.value.en
+    assert "big.csv" in raised.value.zh
+    assert "Traceback" in caplog.text and "in fail_at_row_3000" in caplog.text
 
 
 def test_a_worker_that_dies_midway_is_an_error_not_a_short_file(big_csv: Path) -> None:
