@@ -48,9 +48,14 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
     index: dict[str, int] = field(init=False, repr=False)
-    # A CSV file's decoded text, so that another process can read it again (see
-    # importers.worker); None for XLSX.
-    text: str | None = field(default=None, repr=False)
+    # The CSV text the rows are read from (None for XLSX): another process can read the
+    # file again from its copy (importers.worker), and this table keeps no second one.
+    buffer: io.StringIO | None = field(default=None, repr=False)
+
+    def hand_over(self) -> None:
+        """Another process reads the rows: let go of them and of the text."""
+        self.rows = iter(())
+        self.buffer = None
 
     def __post_init__(self) -> None:
         self.index = {}
@@ -152,9 +157,10 @@ def csv_table(name: str, text: str, encoding: str) -> Table:
         text = text[1:]
     estimated = text.count("\n") + 1
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(first_line))
+    buffer = io.StringIO(text, newline="")
+    reader = csv.reader(buffer, delimiter=_sniff_delimiter(first_line))
     table = _with_header(name, encoding, _csv_rows(name, reader), estimated)
-    table.text = text
+    table.buffer = buffer
     return table
 
 

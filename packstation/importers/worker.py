@@ -15,7 +15,7 @@ picklable items. Small files and XLSX are read in this process, and so is a file
 worker cannot start or stops before sending anything (a frozen app, a broken install),
 with the same results. A UserError in the worker is raised here with its message;
 anything else that stops it ends in WorkerError, a UserError that says to import the
-file again (the details go to the log). Leaving the block stops the worker.
+file again. Leaving the block stops the worker.
 
 The worker imports exactly what this process imports (it gets this sys.path, and runs
 isolated from the current directory and PYTHON* variables), and its output is only
@@ -61,23 +61,25 @@ _START = (
 class WorkerError(UserError):
     """The worker stopped on something that is not the file's fault (a bug, or killed).
 
-    Nothing of the file is stored (its transaction rolls back) and importing it again
-    may well work, so the user is told so; the details go to the log."""
+    Nothing of the file is stored (its transaction rolls back), so the user is told to
+    import it again; `details` (the worker's traceback or last words) is for a report."""
 
     def __init__(self, name: str, details: str) -> None:
-        log.error("the import worker reading %s stopped: %s", name, details)
-        last = details.strip().splitlines()[-1][:200] if details.strip() else ""
+        self.details = details
+        last = details.strip().splitlines()[-1][:200] if details.strip() else "?"
         super().__init__(
-            f"读取 {name} 的后台进程意外停止（{last}），此文件未导入任何内容，请重新导入。",
+            f"读取 {name} 的后台进程意外停止（{last}），此文件未导入任何内容。"
+            "请重新导入；如仍失败，请把这条信息告诉技术支持。",
             f"The background process reading {name} stopped unexpectedly ({last}); nothing "
-            "of this file was imported, import it again.",
+            "of this file was imported. Import it again; if it fails again, report this "
+            "message.",
         )
 
 
 @contextmanager
 def read_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterator[Iterator[T]]:
     """`read(table)`'s items, read by a worker process started now (see module doc)."""
-    if table.text is None or table.estimated_rows < MIN_ROWS or getattr(sys, "frozen", False):
+    if table.buffer is None or table.estimated_rows < MIN_ROWS or getattr(sys, "frozen", False):
         yield read(table)
         return
     try:
@@ -100,9 +102,9 @@ class _Worker:
         if not sys.executable:  # None or "" when Python cannot tell where it is
             raise FileNotFoundError("no Python executable (sys.executable is empty)")
         self._read, self._table = read, table
-        request = (read, table.name, table.encoding, table.text, FRAME_ITEMS)
+        assert table.buffer is not None
+        request = (read, table.name, table.encoding, table.buffer.getvalue(), FRAME_ITEMS)
         self._request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
-        table.text = None  # sent: the worker has its own copy now
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         try:
             self._process = subprocess.Popen(
@@ -126,6 +128,7 @@ class _Worker:
             log.warning("%s; reading %s here", self._death(), self._table.name)
             yield from self._read(self._table)
             return
+        self._table.hand_over()  # no reading here now: free the text while storing
         while frame is not None:
             kind, payload = pickle.loads(frame)
             if kind == "items":
@@ -175,7 +178,7 @@ class _Worker:
         self._errors.seek(0)
         said = self._errors.read()[-2000:].decode("utf-8", "replace").strip()
         why = f"{self._broken}; " if self._broken else ""
-        return f"{why}the import worker stopped (exit code {code}): {said}"
+        return f"{why}the import worker stopped (exit code {code})" + (f": {said}" if said else "")
 
 
 def _search_path() -> list[str]:
