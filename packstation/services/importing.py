@@ -198,16 +198,19 @@ class _FileTransaction:
         self._stack.__exit__(*error)  # type: ignore[arg-type]
 
 
-# "PACKIMPT": the key of PostgreSQL's advisory lock for imports.
-IMPORT_LOCK = 0x5041_434B_494D_5054
+# "PKIM": with the schema's hash, the key of PostgreSQL's advisory lock for imports.
+IMPORT_LOCK = 0x504B_494D
+_TAKE_TURNS = text("SELECT pg_advisory_xact_lock(:key, hashtext(current_schema()))")
 
 
 def _one_import_at_a_time(conn: Connection) -> None:
-    """Imports take turns on PostgreSQL too (SQLite's write lock makes them): two at once
-    would both find an order new, and the later one would fail on its order number. The
-    lock is held until the transaction ends; benches never take it."""
+    """Imports into one database take turns on PostgreSQL too (SQLite's write lock makes
+    them): two at once would both find an order new, and the later one would fail on
+    its order number. The lock is held until the transaction ends, benches never take
+    it, and it is the transaction's first statement: under READ COMMITTED (the default
+    here) what follows sees the earlier import's orders."""
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": IMPORT_LOCK})
+        conn.execute(_TAKE_TURNS, {"key": IMPORT_LOCK})
 
 
 # -- products ----------------------------------------------------------------------

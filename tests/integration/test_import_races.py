@@ -11,21 +11,23 @@ from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TypeVar
 
 import pytest
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, create_engine, insert, select, text, update
 
 from packstation.bootstrap import classifier
 from packstation.domain.verdicts import Verdict
 from packstation.services import importing
 from packstation.services.importing import ImportSummary, import_files
 from packstation.storage.database import Database
+from packstation.storage.schema import upgrade
 from packstation.storage.tables import Order, PackSession, PrintJob
-from tests.conftest import DATA
+from tests.conftest import DATA, PG_URL
 from tests.factories import MUG, load, order
 from tests.integration.helpers import blocked_by, open_sessions, row_counts, station
 
@@ -193,11 +195,41 @@ def test_two_imports_of_one_file_at_once_take_turns(
     while not held:
         assert thread.is_alive() and time.monotonic() < deadline
         time.sleep(0.01)
-    finish = run_while_held(db, held[0], lambda: import_files(db, paths, classifier(db)))
-    release.set()
-    thread.join(WAIT_S)
+    try:
+        finish = run_while_held(db, held[0], lambda: import_files(db, paths, classifier(db)))
+    finally:  # a failure above must not leave the first import holding its lock
+        release.set()
+        thread.join(WAIT_S)
     second = finish()
     [earlier] = first
     assert earlier.orders_created == 9 and earlier.rejected == []
     assert (second.orders_created, second.orders_unchanged, second.products) == (0, 9, 0)
     assert row_counts(db)["orders"] == 9
+
+
+def test_imports_into_another_schema_do_not_wait_for_this_ones(db: Database) -> None:
+    """The turn is per schema (per database as the app sees it): parallel test runs and
+    benchmarks, each in a schema of its own on one server, do not queue behind each other."""
+    other_schema = f"pstest_other_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{other_schema}"'))
+    other = Database.from_url(f"{PG_URL}?options=-csearch_path%3D{other_schema}")
+    try:
+        upgrade(other.engine)
+        with db.transaction() as holding:
+            importing._one_import_at_a_time(holding)  # an import is running in this schema
+            done: list[ImportSummary] = []
+            thread = threading.Thread(
+                target=lambda: done.append(
+                    import_files(other, [DATA / "orders_generic.csv"], classifier(other))
+                )
+            )
+            thread.start()
+            thread.join(WAIT_S)
+            assert done and done[0].orders_created == 9, "it waited for the other schema"
+    finally:
+        other.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{other_schema}" CASCADE'))
+        admin.dispose()
