@@ -72,6 +72,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2 if isinstance(exc, UsageError) else 1
     except (OperationalError, InterfaceError) as exc:  # server down, file locked, no access
         reason = str(exc.orig or exc).strip().splitlines()[0]
+        if "database is locked" in reason:  # SQLite: another writer held on past the timeout
+            print(
+                "packstation: 数据库正被另一个导入或工作站写入，请稍后重试 / the database is "
+                "busy: another import or bench is writing to it; try again in a moment",
+                file=sys.stderr,
+            )
+            return 1
         print(
             f"packstation: 无法访问数据库，请检查数据库地址和服务 / cannot reach the database, "
             f"check its URL and server: {reason}",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,9 @@ import pytest
 from packstation.bootstrap import classifier
 from packstation.cli import main
 from packstation.services.importing import import_files
+from packstation.storage import engine
 from packstation.storage.database import Database
+from tests.conftest import DATA as TEST_DATA
 from tests.importers.conftest import GENERIC_HEADER, csv_text, generic_row
 from tests.integration.helpers import row_counts
 
@@ -109,3 +112,22 @@ def test_progress_callback_reaches_done_equals_total(db: Database) -> None:
     done, total = calls[-1]
     assert done == total and len({t for _d, t in calls}) == 1
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_an_import_that_waits_too_long_for_another_writer_says_the_database_is_busy(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(db_url.removeprefix("sqlite:///"), isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # another import, holding the write lock
+        orders = str(TEST_DATA / "orders_generic.csv")
+        code, _out, err = run(capsys, "--db", db_url, "import", orders)
+    finally:
+        other.close()
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "packstation: 数据库正被另一个导入或工作站写入，请稍后重试 / the database is busy: another "
+        "import or bench is writing to it; try again in a moment"
+    ]
