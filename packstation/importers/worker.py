@@ -79,11 +79,14 @@ class WorkerError(UserError):
 @contextmanager
 def read_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterator[Iterator[T]]:
     """`read(table)`'s items, read by a worker process started now (see module doc)."""
-    if table.buffer is None or table.estimated_rows < MIN_ROWS or getattr(sys, "frozen", False):
+    text = None
+    if table.estimated_rows >= MIN_ROWS and not getattr(sys, "frozen", False):
+        text = table.csv_text()
+    if text is None:
         yield read(table)
         return
     try:
-        worker = _Worker(read, table)
+        worker = _Worker(read, table, text)
     except OSError as error:  # no worker can start here: read it in this process
         log.warning("cannot start the import worker (%s); reading %s here", error, table.name)
         yield read(table)
@@ -98,12 +101,11 @@ class _Worker:
     """One worker process, and the thread that takes its frames off the pipe as they come
     (otherwise it would stop at a full pipe, 64 kB, until this process asks for items)."""
 
-    def __init__(self, read: Callable[[Table], Iterator[Any]], table: Table) -> None:
+    def __init__(self, read: Callable[[Table], Iterator[Any]], table: Table, text: str) -> None:
         if not sys.executable:  # None or "" when Python cannot tell where it is
             raise FileNotFoundError("no Python executable (sys.executable is empty)")
         self._read, self._table = read, table
-        assert table.buffer is not None
-        request = (read, table.name, table.encoding, table.buffer.getvalue(), FRAME_ITEMS)
+        request = (read, table.name, table.encoding, text, FRAME_ITEMS)
         self._request = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         self._errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop)
         try:

@@ -309,9 +309,9 @@ def test_a_big_order_report_is_read_by_a_worker_with_the_same_result(
     started: list[str] = []
     real_start = worker._Worker.__init__
 
-    def start(self: worker._Worker, read: object, table: Table) -> None:
+    def start(self: worker._Worker, read: object, table: Table, text: str) -> None:
         started.append(Path(table.name).name)
-        real_start(self, read, table)  # type: ignore[arg-type]
+        real_start(self, read, table, text)  # type: ignore[arg-type]
 
     monkeypatch.setattr(worker._Worker, "__init__", start)
     [parsed] = parse_files([write_csv(orders, ORDERS), write_csv(items, ITEMS)])

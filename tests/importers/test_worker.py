@@ -8,7 +8,6 @@ import os
 import sys
 import threading
 import time
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -292,11 +291,19 @@ def test_with_no_python_executable_known_the_file_is_read_here(
 def test_once_the_worker_sends_rows_this_process_lets_go_of_the_text(big_csv: Path) -> None:
     """The whole decoded file would otherwise stay here while the import stores it."""
     table = open_table(big_csv)
-    assert table.buffer is not None
-    text = weakref.ref(table.buffer)
+    assert table.source is not None and table.source() is not None
     with read_in_worker(cells_with_pid, table) as items:
         first = next(items)
         gc.collect()
-        assert text() is None, "the table still holds its text"
+        assert table.source() is None, "the table still holds its text"
         rest = list(items)
     assert first[0] != os.getpid() and len(rest) == ROWS - 1
+
+
+def test_a_table_read_to_the_end_holds_no_text(big_csv: Path) -> None:
+    """(So a table kept until the import ends costs nothing once read.)"""
+    table = open_table(big_csv)
+    assert table.csv_text() is not None
+    assert sum(1 for _ in table.rows) == ROWS
+    gc.collect()
+    assert table.csv_text() is None
