@@ -185,7 +185,7 @@ class _Worker:
 
 def _search_path() -> list[str]:
     """This process's sys.path, with the current directory spelled out (for "")."""
-    return [str(Path(entry).absolute()) for entry in sys.path]
+    return [str(Path(entry).absolute()) for entry in sys.path if isinstance(entry, str)]
 
 
 def _read_frame(stream: IO[bytes]) -> bytes:
