@@ -91,6 +91,7 @@ def read_in_worker(read: Callable[[Table], Iterator[T]], table: Table) -> Iterat
         log.warning("cannot start the import worker (%s); reading %s here", error, table.name)
         yield read(table)
         return
+    del text  # sent: not kept here while the import goes on
     try:
         yield worker.items()
     finally:

@@ -140,7 +140,7 @@ def _import(
             unit.roll_back()
             return ImportSummary(format=format, rejected=list(parsed.problems))
         summary = ImportSummary(format=format)
-        catalogue = _catalogue(parsed.products, parsed.orders)  # while the helper writes on
+        catalogue = _catalogue(parsed.products, parsed.orders)  # (SQLite: as the helper ends)
         if parsed.orders or unit.began:
             unit.orders().finish(parsed.orders, summary)
         summary.products = _upsert_products(unit.conn(), catalogue)
