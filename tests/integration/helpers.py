@@ -1,11 +1,15 @@
-"""Small shared pieces for the integration tests: a hand-driven clock and row counts."""
+"""Small shared pieces for the integration tests: a hand-driven clock, row counts, and
+actions run while another connection holds a lock."""
 
 from __future__ import annotations
 
 import queue
 import subprocess
 import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func, select, text
 
@@ -16,6 +20,8 @@ from packstation.storage.database import Database
 from packstation.storage.tables import Base, Order, PackSession, ScanEvent
 
 HUMAN_PACE_S = 1.0  # a person rescanning: well outside the bounce window
+WAIT_S = 30.0  # for a thread to reach a held lock, or to finish once it is released
+T = TypeVar("T")
 
 
 @dataclass
@@ -104,6 +110,37 @@ def blocked_by(db: Database, pid: int) -> bool:
         return bool(conn.scalar(text(
             "SELECT count(*) FROM pg_stat_activity WHERE :pid = ANY(pg_blocking_pids(pid))"),
             {"pid": pid}))
+
+
+def run_while_held(db: Database, pid: int, action: Callable[[], T]) -> Callable[[], T]:
+    """Start `action` in a thread and wait until it waits on backend `pid`'s locks.
+
+    Returns a function that joins the thread (call it after the holder committed).
+    """
+    outcome: list[T] = []
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(action())
+        except BaseException as exc:  # reported in the test's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    deadline = time.monotonic() + WAIT_S
+    while not blocked_by(db, pid):
+        assert thread.is_alive(), ("finished without waiting on the held lock", outcome, errors)
+        assert time.monotonic() < deadline, "never reached the held lock"
+        time.sleep(0.01)
+
+    def finish() -> T:
+        thread.join(WAIT_S)
+        assert not thread.is_alive()
+        assert not errors, errors
+        return outcome[0]
+
+    return finish
 
 
 def scan_all(bench: PackingStation, *codes: str) -> list[Verdict]:

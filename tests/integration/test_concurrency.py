@@ -10,7 +10,6 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -27,10 +26,11 @@ from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
 from tests.factories import MUG, load, order
 from tests.integration.helpers import (
+    WAIT_S,
     LineReader,
-    blocked_by,
     open_sessions,
     row_counts,
+    run_while_held,
     station,
 )
 
@@ -38,7 +38,6 @@ CHILD = Path(__file__).with_name("race_child.py")
 REPO = Path(__file__).resolve().parents[2]
 ROUNDS = 20
 MUG_CODE = "6930000000028"
-WAIT_S = 30.0
 
 
 @pytest.fixture
@@ -255,37 +254,22 @@ def test_a_bench_that_waited_on_an_open_and_complete_in_one_transaction_sees_it_
     with db.transaction() as conn:
         order_id = conn.scalar(select(Order.id).where(Order.order_no == "R1"))
     wave = Database.from_url(db_url)
-    result: list[ScanResult] = []
-    errors: list[BaseException] = []
     try:
         with wave.engine.connect() as conn:
             trans = conn.begin()  # what a wave bench's one transaction does, held open
-            wave_pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            wave_pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() or 0
             session_id = conn.scalar(insert(PackSession).values(
                 order_id=order_id, bench="A", state="open", order_version=1,
                 opened_at=datetime.now(UTC)).returning(PackSession.id))
             conn.execute(update(PackSession).where(PackSession.id == session_id)
                          .values(state="completed"))
             conn.execute(update(Order).where(Order.id == order_id).values(status="packed"))
-
-            def open_by_number() -> None:
-                try:
-                    result.append(station(db, "B").scan("R1"))
-                except BaseException as exc:  # reported below, in the test's thread
-                    errors.append(exc)
-
-            bench_b = threading.Thread(target=open_by_number)
-            bench_b.start()
-            deadline = time.monotonic() + WAIT_S
-            while not blocked_by(db, wave_pid):  # B's insert now waits on the index
-                assert time.monotonic() < deadline, "bench B never reached the insert"
-                assert bench_b.is_alive(), (result, errors)
-                time.sleep(0.01)
+            # B's session insert now waits on the index
+            finish = run_while_held(db, wave_pid, lambda: station(db, "B").scan("R1"))
             trans.commit()
-        bench_b.join(WAIT_S)
+        result = [finish()]
     finally:
         wave.dispose()
-    assert not errors, errors
     assert [r.verdict for r in result] == [Verdict.ALREADY_PACKED]
     assert open_sessions(db) == []
     with db.transaction() as conn:
@@ -306,38 +290,23 @@ def test_a_completing_scan_that_waited_on_a_take_over_does_not_seal_the_moved_bo
     assert bench_a.scan("R1").verdict is Verdict.ORDER_OPENED
     session_a = bench_a.box.session_id if bench_a.box else None
     supervisor = Database.from_url(db_url)
-    result: list[ScanResult] = []
-    errors: list[BaseException] = []
     try:
         with supervisor.engine.connect() as conn:
             trans = conn.begin()  # what `take_over` writes, held open
-            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar() or 0
             conn.execute(update(PackSession).where(PackSession.id == session_a)
                          .values(state="taken_over"))
             order_id = conn.scalar(select(Order.id).where(Order.order_no == "R1"))
             conn.execute(insert(PackSession).values(
                 order_id=order_id, bench="B", state="open", order_version=1,
                 taken_over_from=session_a, opened_at=datetime.now(UTC)))
-
-            def last_unit() -> None:
-                try:
-                    result.append(bench_a.scan(MUG_CODE))
-                except BaseException as exc:  # reported below, in the test's thread
-                    errors.append(exc)
-
-            scanning = threading.Thread(target=last_unit)
-            scanning.start()
-            deadline = time.monotonic() + WAIT_S
-            while not blocked_by(db, pid):  # A's scan now waits on the take-over
-                assert time.monotonic() < deadline, "bench A never reached the lock"
-                assert scanning.is_alive(), (result, errors)
-                time.sleep(0.01)
+            # A's scan now waits on the take-over
+            finish = run_while_held(db, pid, lambda: bench_a.scan(MUG_CODE))
             trans.commit()
-        scanning.join(WAIT_S)
+        result = [finish()]
     finally:
         supervisor.dispose()
         bench_a.close()
-    assert not errors, errors
     assert [(r.verdict, r.other_bench) for r in result] == [(Verdict.IN_PROGRESS_ELSEWHERE, "B")]
     with db.transaction() as conn:
         assert conn.scalar(select(Order.status).where(Order.order_no == "R1")) == "paid"

@@ -12,10 +12,9 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import TypeVar
 
 import pytest
 from sqlalchemy import Connection, create_engine, insert, select, text, update
@@ -29,15 +28,19 @@ from packstation.storage.schema import upgrade
 from packstation.storage.tables import Order, PackSession, PrintJob
 from tests.conftest import DATA, PG_URL
 from tests.factories import MUG, load, order
-from tests.integration.helpers import blocked_by, open_sessions, row_counts, station
+from tests.integration.helpers import (
+    WAIT_S,
+    open_sessions,
+    row_counts,
+    run_while_held,
+    station,
+)
 
 pytestmark = pytest.mark.parametrize(
     "db_url", [pytest.param("postgresql", marks=pytest.mark.postgres)], indirect=True)
 
-WAIT_S = 30.0
 MUG_CODE = "6930000000028"
 NEW_ADDRESS = "上海市 浦东新区 世纪大道 100号"
-T = TypeVar("T")
 
 
 @contextmanager
@@ -53,37 +56,6 @@ def held_transaction(db_url: str) -> Iterator[tuple[Connection, int]]:
             trans.commit()
     finally:
         other.dispose()
-
-
-def run_while_held(db: Database, pid: int, action: Callable[[], T]) -> Callable[[], T]:
-    """Start `action` in a thread and wait until it waits on backend `pid`'s locks.
-
-    Returns a function that joins the thread (call it after the holder committed).
-    """
-    outcome: list[T] = []
-    errors: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(action())
-        except BaseException as exc:  # reported in the test's thread
-            errors.append(exc)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    deadline = time.monotonic() + WAIT_S
-    while not blocked_by(db, pid):
-        assert thread.is_alive(), ("finished without waiting on the held lock", outcome, errors)
-        assert time.monotonic() < deadline, "never reached the held lock"
-        time.sleep(0.01)
-
-    def finish() -> T:
-        thread.join(WAIT_S)
-        assert not thread.is_alive()
-        assert not errors, errors
-        return outcome[0]
-
-    return finish
 
 
 def order_state(db: Database, order_no: str) -> tuple[str, str | None, str]:
