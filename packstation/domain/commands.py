@@ -48,16 +48,16 @@ _LABELS: dict[Command, tuple[str, str]] = {
     Command.CHOOSE: ("选择目的地 {n}", "choose destination {n}"),
 }
 
-# The order a command sheet shows them: the box's own commands, then numbers, then leaving.
+# The order a command sheet shows them: the box and bench commands, then the numbered ones.
 _SHEET_ORDER = (
     Command.COMPLETE_BOX,
     Command.CONFIRM,
     Command.ACKNOWLEDGE,
     Command.REPRINT,
     Command.CANCEL_BOX,
+    Command.LOGOUT,
     Command.QUANTITY,
     Command.CHOOSE,
-    Command.LOGOUT,
 )
 
 

@@ -138,7 +138,8 @@ def test_sheet_lists_every_command_once_in_sheet_order() -> None:
     codes = [code for code, _, _ in entries]
     assert len(codes) == len(set(codes)) == 6 + 9 + 9
     assert codes[0] == "PSCMD-COMPLETE"
-    assert codes[-1] == "PSCMD-LOGOUT"
+    assert codes[5] == "PSCMD-LOGOUT"  # the plain commands first
+    assert codes[-1] == "PSCMD-CHOOSE-9"
     quantities = [c for c in codes if c.startswith("PSCMD-QTY-")]
     assert quantities == [f"PSCMD-QTY-{n}" for n in range(2, 11)]
     chosen = [c for c in codes if c.startswith("PSCMD-CHOOSE-")]
