@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from packstation.domain.codes import CodeRules, ScannedCode, normalise
-from packstation.domain.orders import DONE_STATUSES, stop_reason
+from packstation.domain.orders import DONE_STATUSES, InterceptReason, stop_reason
 from packstation.domain.scanning import DEFAULT_BOUNCE_WINDOW_S, Resolution, is_bounce, judge_unit
 from packstation.domain.verdicts import Verdict
 from packstation.errors import ErrorCode, UserError
@@ -338,7 +338,7 @@ class PackingStation:
         units: int = 0,
         print_job_id: int | None = None,
         other_bench: str | None = None,
-        intercept_reason: str | None = None,
+        intercept_reason: InterceptReason | None = None,
         candidates: tuple[str, ...] = (),
         box: Box | None = None,
     ) -> ScanResult:
