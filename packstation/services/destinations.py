@@ -104,7 +104,7 @@ class DestinationChoice:
 
     order_no: str
     address: str
-    candidates: tuple[tuple[str, str], ...]  # (province, city)
+    candidates: tuple[tuple[str, str | None], ...]  # (province, city)
     priority_candidates: tuple[str, ...]  # rule keys among them
 
 

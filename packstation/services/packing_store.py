@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     and_,
     bindparam,
@@ -85,7 +86,7 @@ _ORDER_COLUMNS = (
     Order.carrier,
     Order.waybill_no,
 )
-_CODE = bindparam("code")
+_CODE: BindParameter[str] = bindparam("code")
 # The order a code names, with the bench holding it open (if any), in one round trip.
 _FIND_ORDER = DriverStatement(
     select(
