@@ -9,11 +9,16 @@
   (`UserError(ErrorCode.UNKNOWN_ORDER, order_no=…)`, `translate_all(Notice.X, langs, …)`),
   so a test can check the parameters against the catalogue's fields.
 - `referenced_members()`: every `Family.MEMBER` attribute written in the source.
+- `bilingual_literals()`: other sentences still built in code, found as string literals
+  holding Chinese and " / " (the `中文 / English` join), outside docstrings and argparse
+  `help=`/`description=` texts (`--help` stays bilingual). A heuristic, for the lead's
+  conversion list: `python -m tests.i18n.source_scan --sentences`.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -22,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = (ROOT / "packstation", ROOT / "ui", ROOT / "printers")
 CODE_TAKERS = frozenset({"translate", "translate_all"})  # besides UserError and subclasses
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+_HELP_KEYWORDS = frozenset({"help", "description", "epilog"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +147,34 @@ def referenced_members(family: str, files: Iterable[Path] | None = None) -> set[
     }
 
 
+def bilingual_literals(files: Iterable[Path] | None = None) -> list[Site]:
+    found: set[Site] = set()
+    for path, tree in _trees(python_files() if files is None else files):
+        skip: set[int] = set()  # ids of docstring and --help literals
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+                skip.add(id(body[0].value))
+            if isinstance(node, ast.keyword) and node.arg in _HELP_KEYWORDS:
+                skip.update(id(n) for n in ast.walk(node.value))
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            text = None
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                text = node.value
+            elif isinstance(node, ast.JoinedStr):
+                skip.update(id(v) for v in node.values)
+                text = "".join(v.value for v in node.values if isinstance(v, ast.Constant))
+            if text and " / " in text and _CHINESE.search(text):
+                found.add(Site(path, node.lineno))
+    return sorted(found, key=lambda s: (str(s.path), s.line))
+
+
 if __name__ == "__main__":
-    sites = legacy_sites()
+    sentences = "--sentences" in sys.argv[1:]
+    sites = bilingual_literals() if sentences else legacy_sites()
     for site in sites:
         print(site)
-    print(f"{len(sites)} legacy UserError(zh, en) sites", file=sys.stderr)
+    what = "bilingual literals" if sentences else "legacy UserError(zh, en) sites"
+    print(f"{len(sites)} {what}", file=sys.stderr)

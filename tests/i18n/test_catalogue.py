@@ -16,7 +16,13 @@ from packstation.printers import errors as printer_errors
 
 import packstation
 from packstation.i18n import LANGS, code_families, messages, placeholders
-from tests.i18n.source_scan import code_calls, legacy_sites, python_files, referenced_members
+from tests.i18n.source_scan import (
+    bilingual_literals,
+    code_calls,
+    legacy_sites,
+    python_files,
+    referenced_members,
+)
 
 # Families raised or printed by name: each member must be written somewhere in the source.
 # (Verdicts, intercept and printer reasons also arrive as data from the scan rules, the
@@ -129,10 +135,11 @@ OWNED_BY_THE_CATALOGUE_BRANCH = [
 ]
 
 
-def test_converted_modules_have_no_legacy_user_errors() -> None:
+def test_converted_modules_build_no_sentences() -> None:
     root = Path(__file__).resolve().parents[2]
-    files = python_files(root / p for p in OWNED_BY_THE_CATALOGUE_BRANCH)
+    files = list(python_files(root / p for p in OWNED_BY_THE_CATALOGUE_BRANCH))
     assert [str(s) for s in legacy_sites(files)] == []
+    assert [str(s) for s in bilingual_literals(files)] == []
 
 
 def test_the_scan_finds_every_legacy_form(tmp_path: Path) -> None:
@@ -156,3 +163,20 @@ def test_the_scan_finds_every_legacy_form(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert [s.line for s in legacy_sites([source])] == [6, 8, 10]
+
+
+def test_the_scan_finds_sentences_joined_in_code_but_not_help_or_docstrings(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "sentences.py"
+    source.write_text(
+        '"""模块 / module docstring"""\n'
+        "def f(n, parser):\n"
+        '    """函数 / docstring"""\n'
+        '    parser.add_argument("--x", help="帮助 / help")\n'
+        '    print(f"已打印 {n} / printed {n}")\n'  # line 5
+        '    return "无 / none"\n'  # line 6
+        '    return "plain / english"\n',
+        encoding="utf-8",
+    )
+    assert [s.line for s in bilingual_literals([source])] == [5, 6]
