@@ -2,7 +2,8 @@
 
 A sub-command module exposes `register(subparsers) -> None`, which adds its parser and
 sets `func=handler`; a handler takes the parsed args and returns an exit code. Anything a
-user can cause is raised as `UserError` and printed as one line on stderr, never a traceback.
+user can cause is raised as `UserError` and printed as one line on stderr, never a traceback,
+in the languages of `--lang` or the locale (`packstation.cli.lang`); `args.langs` holds them.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from collections.abc import Sequence
 
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from packstation.errors import UserError
+from packstation.cli.lang import add_lang_option, langs_from_argv
+from packstation.errors import ErrorCode, UserError
+from packstation.i18n import translate_all
 
 # One line per sub-command module, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -41,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports usage errors as one line (exit 2) instead of a usage dump."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"命令参数错误：{message}", f"usage error: {message}")
+        raise UsageError(ErrorCode.USAGE, detail=message)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -49,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="packstation",
         description="PackStation — 扫描验货打包工作站 / scan-and-pack bench software",
     )
+    add_lang_option(parser)
     parser.add_argument(
         "--db",
         help="SQLAlchemy database URL (default: $PACKSTATION_DB or "
@@ -61,30 +65,25 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    langs = langs_from_argv(argv)
     try:
         parser = build_parser()
         args = parser.parse_args(argv)
+        args.langs = langs
         if not getattr(args, "func", None):
             parser.print_help()
             return 2
         return int(args.func(args) or 0)
     except UserError as exc:
-        print(f"packstation: {exc.zh} / {exc.en}", file=sys.stderr)
+        print(f"packstation: {exc.text(langs)}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
     except (OperationalError, InterfaceError) as exc:  # server down, file locked, no access
         reason = str(exc.orig or exc).strip().splitlines()[0]
         if "database is locked" in reason:  # SQLite: another writer held on past the timeout
-            print(
-                "packstation: 数据库正被另一个导入或工作站写入，请稍后重试 / the database is "
-                "busy: another import or bench is writing to it; try again in a moment",
-                file=sys.stderr,
-            )
+            print(f"packstation: {translate_all(ErrorCode.DATABASE_BUSY, langs)}", file=sys.stderr)
             return 1
-        print(
-            f"packstation: 无法访问数据库，请检查数据库地址和服务 / cannot reach the database, "
-            f"check its URL and server: {reason}",
-            file=sys.stderr,
-        )
+        unreachable = translate_all(ErrorCode.DATABASE_UNREACHABLE, langs, reason=reason)
+        print(f"packstation: {unreachable}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

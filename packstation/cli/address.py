@@ -20,7 +20,10 @@ from typing import Any
 
 from packstation.address import AddressResult, classify
 from packstation.address.priority_rules import DEFAULT_RULES
-from packstation.errors import UserError
+from packstation.cli.lang import langs
+from packstation.cli.notices import Notice
+from packstation.errors import ErrorCode, UserError
+from packstation.i18n import Lang, translate_all
 
 
 def register(subparsers: Any) -> None:
@@ -36,8 +39,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if not args.addresses and not args.csv:
-        raise UserError("请给出至少一个地址，或用 --csv 指定文件。",
-                        "Give at least one address, or a file with --csv.")
+        raise UserError(ErrorCode.NO_ADDRESS_GIVEN)
     rows: list[Iterator[tuple[str, str, str, str]]] = [iter((a, "", "", "") for a in
                                                             args.addresses)]
     if args.csv:
@@ -50,20 +52,23 @@ def run(args: argparse.Namespace) -> int:
             if as_json:
                 out.write(json.dumps(result.to_dict(address), ensure_ascii=False) + "\n")
             else:
-                out.write(_human(address, result) + "\n")
+                out.write(_human(address, result, langs(args)) + "\n")
     return 0
 
 
-def _human(address: str, r: AddressResult) -> str:
-    place = " ".join(x for x in (r.province, r.city, r.district) if x) or "未识别 / unknown"
+def _human(address: str, r: AddressResult, langs: tuple[Lang, ...]) -> str:
+    place = " ".join(x for x in (r.province, r.city, r.district) if x)
+    place = place or translate_all(Notice.PLACE_UNKNOWN, langs)
     if r.ambiguous:
         options = "、".join(c or p for p, c in r.candidates)
-        verdict = f"需确认 / ambiguous: {options}"
+        verdict = translate_all(Notice.DESTINATION_AMBIGUOUS, langs, options=options)
     elif r.priority:
         rule = DEFAULT_RULES.by_key(r.priority)
-        verdict = f"优先 {rule.mark} {rule.promise} / priority {r.priority}" if rule else r.priority
+        verdict = translate_all(
+            Notice.DESTINATION_PRIORITY, langs, key=r.priority, mark=rule.mark,
+            promise=rule.promise) if rule else r.priority
     else:
-        verdict = "普通 / not priority"
+        verdict = translate_all(Notice.DESTINATION_NOT_PRIORITY, langs)
     return f"{address}\t{place}\t{verdict}"
 
 
@@ -72,8 +77,7 @@ def _csv_rows(name: str) -> Iterator[tuple[str, str, str, str]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "address" not in fields:
-        raise UserError(f"{name} 缺少 address 列（现有列：{', '.join(fields) or '无'}）。",
-                        f"{name} has no 'address' column (columns: {', '.join(fields) or 'none'}).")
+        raise UserError(ErrorCode.NO_ADDRESS_COLUMN, file=name, columns=", ".join(fields) or "—")
     reader.fieldnames = fields
 
     def rows() -> Iterator[tuple[str, str, str, str]]:
@@ -88,12 +92,11 @@ def _read_text(name: str) -> str:
     try:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise UserError(f"无法读取文件 {name}：{exc.strerror or exc}",
-                        f"Cannot read {name}: {exc.strerror or exc}") from exc
+        reason = exc.strerror or str(exc)
+        raise UserError(ErrorCode.FILE_UNREADABLE, file=name, reason=reason) from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UserError(f"{name} 不是 UTF-8 或 GBK 编码的文本。",
-                    f"{name} is not UTF-8 or GBK text.")
+    raise UserError(ErrorCode.FILE_NOT_TEXT, file=name)

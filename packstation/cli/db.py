@@ -7,6 +7,9 @@ from typing import Any
 
 from packstation.bootstrap import open_database
 from packstation.cli.common import add_db_option
+from packstation.cli.lang import langs
+from packstation.cli.notices import Notice
+from packstation.i18n import translate_all
 
 
 def register(subparsers: Any) -> None:
@@ -23,5 +26,5 @@ def register(subparsers: Any) -> None:
 
 def _upgrade(args: argparse.Namespace) -> int:
     db = open_database(args.db, migrate=True)
-    print(f"数据库已是最新结构 / database schema is up to date ({db.dialect})")
+    print(translate_all(Notice.SCHEMA_UP_TO_DATE, langs(args), dialect=db.dialect))
     return 0

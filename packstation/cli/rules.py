@@ -8,7 +8,10 @@ from typing import Any
 
 from packstation.address import rules_to_json
 from packstation.cli.common import add_db_option, database
-from packstation.errors import UserError
+from packstation.cli.lang import langs
+from packstation.cli.notices import Notice
+from packstation.errors import ErrorCode, UserError
+from packstation.i18n import translate_all
 from packstation.services.destinations import load_rules, set_rules
 
 
@@ -42,11 +45,8 @@ def _set(args: argparse.Namespace) -> int:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(
-            f"无法读取规则文件 {args.file}：{exc}", f"cannot read rules file {args.file}: {exc}"
+            ErrorCode.RULES_FILE_UNREADABLE, file=str(args.file), reason=str(exc)
         ) from exc
     changed = set_rules(database(args), text, args.supervisor, args.pin)
-    print(
-        f"规则已更新，{changed} 个未打包订单重新标记 / rules updated, "
-        f"{changed} unpacked orders re-marked"
-    )
+    print(translate_all(Notice.RULES_UPDATED, langs(args), changed=changed))
     return 0

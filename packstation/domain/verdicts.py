@@ -1,11 +1,13 @@
-"""Every answer the bench can give to one scan (DESIGN.md, "Domain")."""
+"""Every answer the bench can give to one scan (DESIGN.md, "Domain").
+
+A verdict is a code; its words for the packer are in the catalogue (`verdict.<value>`)."""
 
 from __future__ import annotations
 
-from enum import StrEnum
+from packstation.i18n.codes import MessageCode
 
 
-class Verdict(StrEnum):
+class Verdict(MessageCode, namespace="verdict"):
     OK = "ok"
     ORDER_OPENED = "order_opened"
     WRONG_ITEM = "wrong_item"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from packstation.domain.orders import InterceptReason
 from packstation.domain.verdicts import Verdict
 
 
@@ -55,5 +56,5 @@ class ScanResult:
     box: Box | None = None
     print_job_id: int | None = None
     other_bench: str | None = None
-    intercept_reason: str | None = None
+    intercept_reason: InterceptReason | None = None  # a code: translate() words it
     candidates: tuple[str, ...] = field(default=())  # SKUs an ambiguous code stands for

@@ -22,7 +22,7 @@ from packstation.address import (
     rules_to_json,
 )
 from packstation.domain.orders import OrderStatus
-from packstation.errors import UserError
+from packstation.errors import ErrorCode, UserError
 from packstation.services.audit import record_audit
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
@@ -104,7 +104,7 @@ class DestinationChoice:
 
     order_no: str
     address: str
-    candidates: tuple[tuple[str, str], ...]  # (province, city)
+    candidates: tuple[tuple[str, str | None], ...]  # (province, city)
     priority_candidates: tuple[str, ...]  # rule keys among them
 
 
@@ -129,14 +129,11 @@ def confirm_destination(
     the audit log, so the decision can be traced to a person.
     """
     if not confirmed_by.strip():
-        raise UserError("请填写确认人", "say who confirms the destination")
+        raise UserError(ErrorCode.CONFIRMER_MISSING)
     with db.transaction() as conn:
         order, result, rules = _classified(conn, order_no)
         if not order.address_ambiguous:
-            raise UserError(
-                f"订单 {order_no} 的地址无需确认",
-                f"order {order_no} has no ambiguous address to confirm",
-            )
+            raise UserError(ErrorCode.NOTHING_TO_CONFIRM, order_no=order_no)
         chosen = confirm(result, province, city, rules)
         conn.execute(
             update(Order)
@@ -170,7 +167,7 @@ def _classified(conn: Connection, order_no: str) -> tuple[Row, AddressResult, Pr
         select(Order.id, Order.address, Order.address_ambiguous).where(Order.order_no == order_no)
     ).first()
     if order is None:
-        raise UserError(f"找不到订单：{order_no}", f"order not found: {order_no}")
+        raise UserError(ErrorCode.UNKNOWN_ORDER, order_no=order_no)
     rules = rules_in_force(conn)
     # Stored province/city are empty for an ambiguous address: classify the raw text again.
     result = classify(order.address, "", "", "", rules=rules)

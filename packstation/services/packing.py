@@ -18,10 +18,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from packstation.domain.codes import CodeRules, ScannedCode, normalise
-from packstation.domain.orders import DONE_STATUSES, stop_reason
+from packstation.domain.orders import DONE_STATUSES, InterceptReason, stop_reason
 from packstation.domain.scanning import DEFAULT_BOUNCE_WINDOW_S, Resolution, is_bounce, judge_unit
 from packstation.domain.verdicts import Verdict
-from packstation.errors import UserError
+from packstation.errors import ErrorCode, UserError
 from packstation.services import packing_store as store
 from packstation.services.audit import record_audit
 from packstation.services.boxes import Box, ScanResult
@@ -147,15 +147,12 @@ class PackingStation:
         """Move an order's open session from another bench to this one (supervisor only)."""
         actor = require_supervisor(self.db, supervisor, pin)
         if self._open is not None:
-            raise UserError(
-                "本工位还有未完成的包裹，请先完成或取消",
-                "this bench has an open box: complete or cancel it first",
-            )
+            raise UserError(ErrorCode.BENCH_BOX_OPEN)
         scanned = normalise(order_code, self.settings.code_rules)
         with self._unchanged_on_failure(), self.db.transaction() as conn:
             order = store.find_order(conn, scanned)
             if order is None:
-                raise UserError(f"找不到订单：{scanned.code}", f"order not found: {scanned.code}")
+                raise UserError(ErrorCode.UNKNOWN_ORDER, order_no=scanned.code)
             if order.open_session is None:
                 return self._open_order(conn, order_code, scanned)
             moved = store.close_session(conn, order.open_session, "taken_over")
@@ -341,7 +338,7 @@ class PackingStation:
         units: int = 0,
         print_job_id: int | None = None,
         other_bench: str | None = None,
-        intercept_reason: str | None = None,
+        intercept_reason: InterceptReason | None = None,
         candidates: tuple[str, ...] = (),
         box: Box | None = None,
     ) -> ScanResult:

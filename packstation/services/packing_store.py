@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
+    BindParameter,
     Connection,
     and_,
     bindparam,
@@ -29,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from packstation.domain.codes import ScannedCode, case_folded
-from packstation.domain.orders import OrderStatus, stop_reason
+from packstation.domain.orders import InterceptReason, OrderStatus, stop_reason
 from packstation.domain.scanning import CodeMatch, Resolution
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.storage.conflicts import insert_unless_exists
@@ -85,7 +86,7 @@ _ORDER_COLUMNS = (
     Order.carrier,
     Order.waybill_no,
 )
-_CODE = bindparam("code")
+_CODE: BindParameter[str] = bindparam("code")
 # The order a code names, with the bench holding it open (if any), in one round trip.
 _FIND_ORDER = DriverStatement(
     select(
@@ -345,7 +346,7 @@ def close_session(conn: Connection, session_id: int, state: str) -> bool:
 @dataclass(frozen=True, slots=True)
 class ScanContext:
     session_open: bool
-    stop_reason: str | None  # why the parcel must stop now; None: carry on
+    stop_reason: InterceptReason | None  # why the parcel must stop now; None: carry on
     resolution: Resolution
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Insert
+from sqlalchemy import ColumnElement, Insert, TextClause
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -18,7 +18,7 @@ def insert_unless_exists(
     entity: Any,
     conflict_on: Sequence[InstrumentedAttribute[Any]],
     returning: InstrumentedAttribute[Any],
-    where: ColumnElement[bool] | None = None,
+    where: ColumnElement[bool] | TextClause | None = None,
 ) -> dict[str, Insert]:
     """The statement per dialect name; it returns no row when the conflict target exists."""
     return {
