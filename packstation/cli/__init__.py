@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "packstation.cli.db",
     "packstation.cli.user",
     "packstation.cli.printing",
+    "packstation.cli.bench",
     "packstation.cli.emulator",
 )
 
