@@ -122,6 +122,7 @@ def printer_for(
     connect_timeout: float | None = None,
     write_timeout: float | None = None,
     status_timeout: float | None = None,
+    ack_timeout: float | None = None,
 ) -> PrinterAdapter:
     """The real printer a spec names (mock, tcp:…, usb:…), adapted to the PrinterPort."""
     from packstation.printers import PrinterError, open_printer
@@ -132,6 +133,7 @@ def printer_for(
             ("connect_timeout", connect_timeout),
             ("write_timeout", write_timeout),
             ("status_timeout", status_timeout),
+            ("ack_timeout", ack_timeout),
         )
         if v is not None
     }
