@@ -8,7 +8,7 @@ A job's life, one state column (see `JobState`):
     pending → sending → printed
                       → failed  (nothing or a torn half came out: retried after a back-off)
                       → held    (the label may exist: a person checks it, then reprints/voids)
-    any but printed → void (supervisor)
+    any → void (a supervisor: the label must not be used)
 
 Why a job failed or is held is a code (`error_code`: `paper_end`, `offline`,
 `outcome_unknown` …) with its parameters as a JSON object (`error_params`); the words

@@ -236,11 +236,16 @@ def move_job(db: Database, job_id: int, printer_spec: str, supervisor: str, pin:
         values: dict[str, Any] = {"printer_spec": spec, "updated_at": datetime.now(UTC)}
         if not held:
             values.update(state=JobState.PENDING.value, error_code=None, error_params=None)
-        conn.execute(
+        moved = conn.execute(
             update(PrintJob)
             .where(PrintJob.id == job_id, PrintJob.state == row.state)
             .values(**values)
         )
+        if moved.rowcount != 1:  # a worker claimed it meanwhile
+            raise UserError(
+                f"打印任务 {job_id} 正在打印，请稍后再试",
+                f"print job {job_id} is being printed now; try again in a moment",
+            )
         record_audit(
             conn,
             actor,

@@ -139,3 +139,13 @@ def test_the_waybill_of_an_order_never_packed_cannot_be_reprinted(db: Database) 
         reprint(db, "R2", *supervisor(db))
     assert "R2" in info.value.zh and "never packed" in info.value.en
     assert list_jobs(db, include_done=True) == ()
+
+
+def test_polling_a_bench_printer_records_its_lamp_for_every_pc(db: Database) -> None:
+    set_bench(db, "A", printer_spec="mock:cover_open")
+    worker = PrintWorker(db, printer_for, clock=Clock())
+    assert worker.poll_printer("A") is PrinterLamp.COVER_OPEN
+    view = bench_printing(db, "A")
+    assert view is not None and view.printer is PrinterLamp.COVER_OPEN
+    set_bench(db, "B")  # no printer set: nothing to ask
+    assert worker.poll_printer("B") is PrinterLamp.UNKNOWN

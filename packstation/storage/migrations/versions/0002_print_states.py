@@ -81,11 +81,15 @@ def downgrade() -> None:
     conn = op.get_bind()
     conn.execute(
         sa.update(jobs)
+        .where(jobs.c.state == "sending")
+        .values(state="failed", error_code="outcome_unknown")
+    )
+    conn.execute(
+        sa.update(jobs)
         .where(jobs.c.error_code.is_not(None))
         .values(last_error="[" + jobs.c.error_code + "] ")
     )
     conn.execute(sa.update(jobs).where(jobs.c.state == "held").values(state="failed"))
-    conn.execute(sa.update(jobs).where(jobs.c.state == "sending").values(state="failed"))
     with op.batch_alter_table("print_jobs", schema=None) as batch_op:
         batch_op.drop_column("error_params")
         batch_op.drop_column("error_code")
