@@ -63,7 +63,9 @@ def _new_job(
         "created_at": now,
         "updated_at": now,
     }
-    return int(conn.scalar(insert(PrintJob).values(**values).returning(PrintJob.id)))
+    job_id = conn.scalar(insert(PrintJob).values(**values).returning(PrintJob.id))
+    assert job_id is not None  # RETURNING of an INSERT always gives the id
+    return int(job_id)
 
 
 def _require_packed(conn: Connection, order_id: int, order_no: str) -> None:
@@ -170,7 +172,7 @@ def print_batch(
         query = query.where(Order.city.in_({city, city_key(city), city_key(city) + "市"}))
     entries: list[BatchEntry] = []
     with db.transaction() as conn:
-        rows = conn.execute(query).all()
+        rows = list(conn.execute(query).all())
         # Sorted here, by code point: the same order on SQLite and on any PostgreSQL collation.
         rows.sort(key=lambda r: (*(str(v or "") for v in r[4:]), r.id))
         for row in rows[:limit]:
@@ -182,7 +184,7 @@ def print_batch(
     return entries
 
 
-def _job_row(conn: Connection, job_id: int) -> Row[Any]:
+def _job_row(conn: Connection, job_id: int) -> Row[int, str, str | None, int]:
     row = conn.execute(
         select(PrintJob.id, PrintJob.state, PrintJob.printer_spec, PrintJob.order_id).where(
             PrintJob.id == job_id

@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Protocol
 
 from PIL import Image
 from sqlalchemy import Row, select, update
@@ -181,7 +181,8 @@ class Waiting:
     held: int
 
 
-Job = Row[Any]  # a job: PrintJob columns plus Order.order_no
+#: A job as the worker reads it: `_JOB_COLUMNS`, PrintJob columns plus Order.order_no.
+Job = Row[int, str, int, str, str, str | None, str, int, datetime]
 
 
 def utcnow() -> datetime:
