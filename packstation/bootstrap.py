@@ -14,14 +14,8 @@ from PIL import Image
 from packstation.errors import UserError
 from packstation.services.importing import Classifier
 from packstation.services.print_status import PrinterLamp
-from packstation.services.printing import (
-    JobOutcome,
-    PortResult,
-    PortStatus,
-    PrintError,
-    PrintWorker,
-    SendOutcome,
-)
+from packstation.services.printer_port import PortResult, PortStatus, PrintError, SendOutcome
+from packstation.services.printing import JobOutcome, PrintWorker
 from packstation.services.printing import print_now as _print_now
 from packstation.storage.database import Database
 from packstation.storage.schema import upgrade

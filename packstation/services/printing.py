@@ -15,20 +15,18 @@ Then, from the printer's own account of the send (`SendOutcome`):
 A process that dies between claim and mark leaves the job `sending`; the next pass of
 any worker turns a `sending` job older than `STALE_SENDING` into `held` (outcome unknown).
 The trade-off: after a crash a label may need a deliberate reprint; it is never printed
-twice by accident.
+twice by accident. The printer port (what the core needs from a printer) is in
+`printer_port`; the words for the codes stored here live at the edge.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
 
-from PIL import Image
 from sqlalchemy import Row, select, update
 
 from packstation.errors import UserError
@@ -44,6 +42,14 @@ from packstation.services.print_jobs import (
     reprint_number,
 )
 from packstation.services.print_status import PrinterLamp, record_printer_state
+from packstation.services.printer_port import (
+    REASON_LAMP,
+    PortResult,
+    PrinterPort,
+    PrintError,
+    PrintWarning,
+    SendOutcome,
+)
 from packstation.services.waybills import OrderStoppedError, waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import Bench, Order, PrintJob
@@ -55,81 +61,6 @@ SCAN_WINDOW = 500  # queued rows looked at per pass (a bench's queue is far shor
 #: A job `sending` for longer than this was left by a worker that died mid-send (a send
 #: is bounded by the connect, write and acknowledgement timeouts, well under a minute).
 STALE_SENDING = timedelta(minutes=2)
-
-
-class SendOutcome(StrEnum):
-    """How far a label got, in core terms (the adapter maps the printer package's)."""
-
-    NOT_SENT = "not_sent"
-    PARTLY_SENT = "partly_sent"
-    SENT = "sent"  # every byte left, the printer did not (or cannot) confirm
-    ACKNOWLEDGED = "acknowledged"
-
-
-class PrintWarning(StrEnum):
-    """A label that printed, with something the bench should know."""
-
-    PAPER_NEAR_END = "paper_near_end"
-    UNCONFIRMED = "unconfirmed"  # the printer cannot answer: sent is all that is known
-
-
-class PrintError(UserError):
-    """A printer problem in core terms: a printer reason code, how far the label got and
-    the code's parameters (e.g. the printer), plus the printer's own words for the CLI."""
-
-    def __init__(
-        self,
-        reason: str,
-        zh: str,
-        en: str,
-        *,
-        outcome: SendOutcome = SendOutcome.NOT_SENT,
-        params: Mapping[str, JsonValue] | None = None,
-    ) -> None:
-        super().__init__(zh, en)
-        self.reason = reason
-        self.outcome = outcome
-        self.params = dict(params or {})
-
-
-@dataclass(frozen=True, slots=True)
-class PortStatus:
-    """A printer's real-time state as a lamp code."""
-
-    lamp: PrinterLamp
-    can_print: bool
-
-
-@dataclass(frozen=True, slots=True)
-class PortResult:
-    """A label that left in full: acknowledged or not, and the state the printer reported."""
-
-    outcome: SendOutcome
-    lamp: PrinterLamp
-
-
-class PrinterPort(Protocol):
-    """What the core needs from a printer; raises only PrintError."""
-
-    def print_label(
-        self, image: Image.Image, red_bands: Sequence[tuple[int, int]], job_id: str
-    ) -> PortResult: ...
-
-    def status(self) -> PortStatus: ...
-
-
-#: Printer reasons → the lamp they leave the bench's printer in.
-REASON_LAMP: Mapping[str, PrinterLamp] = {
-    "paper_end": PrinterLamp.PAPER_OUT,
-    "cover_open": PrinterLamp.COVER_OPEN,
-    "offline": PrinterLamp.OFFLINE,
-    "printer_error": PrinterLamp.ERROR,
-    "timeout": PrinterLamp.OFFLINE,
-    "connection": PrinterLamp.OFFLINE,
-    "connection_lost": PrinterLamp.OFFLINE,
-    "not_found": PrinterLamp.OFFLINE,
-    "permission": PrinterLamp.OFFLINE,
-}
 
 
 @dataclass(frozen=True, slots=True)

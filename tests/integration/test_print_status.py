@@ -19,7 +19,8 @@ from packstation.services.print_status import (
     benches_printing,
     list_jobs,
 )
-from packstation.services.printing import PrintWarning, PrintWorker, print_now
+from packstation.services.printer_port import PrintWarning
+from packstation.services.printing import PrintWorker, print_now
 from packstation.services.waybills import waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import Order
