@@ -12,10 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from packstation.printers import Printer, open_printer
 from packstation.printers.transport_tcp import TcpTransport
 
-from packstation.bootstrap import PrinterAdapter, printer_emulator, printer_for
+from packstation.bootstrap import printer_emulator, printer_for
 from packstation.services.printing import JobOutcome, PrintWorker
 from packstation.storage.database import Database
 from tests.integration.test_print_support import Clock, job, job_error, pack_one
@@ -66,15 +65,8 @@ def test_a_printer_stopped_right_after_the_send_leaves_the_job_held_not_printed(
             if len(data) > 100:  # the label, not a status query
                 emulator.stop()
 
-    template = open_printer("mock")
-    printer = Printer(
-        StopAfterSend(emulator.host, emulator.port),
-        template.profile,
-        encoder=template._encoder,
-        status_query=template._status_query,
-        spec=emulator.spec,
-    )
-    port = PrinterAdapter(printer)
+    port = printer_for(emulator.spec)
+    port.printer.transport = StopAfterSend(emulator.host, emulator.port)
     clock = Clock()
     worker = PrintWorker(db, lambda _spec: port, default_spec=emulator.spec, size=SIZE, clock=clock)
     outcomes = worker.run_once().outcomes
@@ -101,17 +93,9 @@ def test_silence_after_the_send_is_held_even_if_the_label_then_comes_out(
             if len(data) > 100:
                 emulator.set_fault("no_status")  # keeps printing, stops answering
 
-    template = open_printer("mock")
-    printer = Printer(
-        SilentAfterSend(emulator.host, emulator.port),
-        template.profile,
-        encoder=template._encoder,
-        status_query=template._status_query,
-        spec=emulator.spec,
-        ack_timeout=3.0,
-    )
+    port = printer_for(emulator.spec, ack_timeout=3.0)
+    port.printer.transport = SilentAfterSend(emulator.host, emulator.port)
     clock = Clock()
-    port = PrinterAdapter(printer)
     worker = PrintWorker(db, lambda _spec: port, default_spec=emulator.spec, size=SIZE, clock=clock)
     outcomes = worker.run_once().outcomes
     assert [(o.state, o.error_code) for o in outcomes] == [("held", "outcome_unknown")]

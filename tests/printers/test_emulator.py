@@ -262,16 +262,8 @@ def test_a_printer_silent_after_the_label_is_sent_not_acknowledged(
                 emulator.stop()
 
     emulator.set_fault("slow:40000")
-    transport = StopAfterSend(emulator.host, emulator.port)
-    p = open_printer("mock", "label-4in-203-cutter")  # borrow the encoder and status query
-    p = Printer(
-        transport,
-        p.profile,
-        encoder=p._encoder,
-        status_query=p._status_query,
-        status_timeout=0.5,
-        ack_timeout=5.0,
-    )
+    p = printer(emulator, status_timeout=0.5, ack_timeout=5.0)
+    p.transport = StopAfterSend(emulator.host, emulator.port)
     with pytest.raises(PrinterError) as info:
         p.print_label(noise(832, 1200, 9), job_id="J-1")
     assert info.value.outcome is SendOutcome.SENT and info.value.maybe_printed
