@@ -443,3 +443,28 @@ def test_sender_set_is_printed_on_every_waybill(
     assert code == 0, err
     code, out, _ = run(capsys, *db, "sender", "show")
     assert "好物旗舰店 0571-88886666" in out
+
+
+def test_every_print_code_has_words_in_both_languages() -> None:
+    """A reason the printer package or the worker can store must never reach a person as
+    a bare code; and the words name the printer, order or bench the code's params give."""
+    from packstation.printers import errors as printer_errors
+
+    from packstation.cli.print_text import JOB_ERRORS, WARNINGS, job_error_text
+    from packstation.services.print_jobs import JobError, JobErrorCode
+    from packstation.services.printer_port import PrintWarning
+
+    reasons = {
+        value
+        for name, value in vars(printer_errors).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    codes = reasons | {c.value for c in JobErrorCode}
+    assert codes <= set(JOB_ERRORS), codes - set(JOB_ERRORS)
+    assert {w.value for w in PrintWarning} <= set(WARNINGS)
+    zh, en = job_error_text(
+        JobError("paper_end", {"printer": "tcp:10.0.0.7:9100", "partial": True})
+    )
+    assert "tcp:10.0.0.7:9100" in zh and "tcp:10.0.0.7:9100" in en and "discard" in en
+    zh, en = job_error_text(JobError("outcome_unknown", {"cause": "no_answer"}))
+    assert "no_answer" in en and "reprints" in en
