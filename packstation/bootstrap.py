@@ -13,13 +13,10 @@ from PIL import Image
 
 from packstation.errors import UserError
 from packstation.services.importing import Classifier
-from packstation.services.printing import (
-    JobOutcome,
-    PortStatus,
-    PrintError,
-    PrintWorker,
-    SendOutcome,
-)
+from packstation.services.print_status import PrinterLamp
+from packstation.services.printer_port import PortResult, PortStatus, PrintError, SendOutcome
+from packstation.services.printing import JobOutcome, PrintWorker
+from packstation.services.printing import print_now as _print_now
 from packstation.storage.database import Database
 from packstation.storage.schema import upgrade
 
@@ -47,26 +44,26 @@ def classifier(db: Database | None = None) -> Classifier:
 
 # --- printers: the one place the core meets packstation.printers ---
 
+_LAMPS = {
+    "ready": PrinterLamp.READY,
+    "paper_near_end": PrinterLamp.PAPER_NEAR_END,
+    "unknown": PrinterLamp.UNKNOWN,
+    "offline": PrinterLamp.OFFLINE,
+    "cover_open": PrinterLamp.COVER_OPEN,
+    "paper_end": PrinterLamp.PAPER_OUT,
+    "error": PrinterLamp.ERROR,
+}
 
-class _RecordingTransport:
-    """Wraps a transport to tell "nothing sent" / "cut off mid-label" / "sent in full".
 
-    Status queries (DLE EOT n, three bytes) do not count as the label's payload.
-    """
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.started = False
-        self.complete = False
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.inner, name)
-
-    def write(self, data: bytes) -> None:
-        payload = not (len(data) == 3 and data[:2] == b"\x10\x04")
-        self.started = self.started or payload
-        self.inner.write(data)
-        self.complete = self.complete or payload
+def _print_error(exc: Any) -> PrintError:
+    """A `packstation.printers.PrinterError` in core terms (its outcome said by printers)."""
+    return PrintError(
+        exc.reason,
+        exc.zh,
+        exc.en,
+        outcome=SendOutcome(exc.outcome.value),
+        params={"printer": exc.device} if exc.device else {},
+    )
 
 
 class PrinterAdapter:
@@ -74,8 +71,6 @@ class PrinterAdapter:
 
     def __init__(self, printer: Any) -> None:
         self.printer = printer
-        self._transport = _RecordingTransport(printer.transport)
-        printer.transport = self._transport
 
     @property
     def spec(self) -> str:
@@ -83,21 +78,17 @@ class PrinterAdapter:
 
     def print_label(
         self, image: Image.Image, red_bands: Sequence[tuple[int, int]], job_id: str
-    ) -> None:
-        """Print or raise PrintError saying how far the label got."""
+    ) -> PortResult:
+        """Print, or raise PrintError saying (as the printer package saw it) how far it got."""
         from packstation.printers import PrinterError
 
-        self._transport.started = self._transport.complete = False
         try:
-            self.printer.print_label(image, red_bands=red_bands, job_id=job_id)
+            result = self.printer.print_label(image, red_bands=red_bands, job_id=job_id)
         except PrinterError as exc:
-            if self._transport.complete:
-                outcome = SendOutcome.UNKNOWN
-            elif self._transport.started:
-                outcome = SendOutcome.INCOMPLETE
-            else:
-                outcome = SendOutcome.NOT_SENT
-            raise PrintError(exc.reason, exc.zh, exc.en, outcome=outcome) from exc
+            raise _print_error(exc) from exc
+        return PortResult(
+            SendOutcome(result.outcome.value), _LAMPS.get(result.status.state, PrinterLamp.UNKNOWN)
+        )
 
     def status(self) -> PortStatus:
         """Real-time status; PrintError when the printer cannot be reached at all."""
@@ -106,8 +97,8 @@ class PrinterAdapter:
         try:
             st = self.printer.status()
         except PrinterError as exc:
-            raise PrintError(exc.reason, exc.zh, exc.en) from exc
-        return PortStatus(st.state.value, st.can_print, st.message("zh"), st.message("en"))
+            raise _print_error(exc) from exc
+        return PortStatus(_LAMPS.get(st.state.value, PrinterLamp.UNKNOWN), st.can_print)
 
     def close(self) -> None:
         self.printer.close()
@@ -125,6 +116,7 @@ def printer_for(
     connect_timeout: float | None = None,
     write_timeout: float | None = None,
     status_timeout: float | None = None,
+    ack_timeout: float | None = None,
 ) -> PrinterAdapter:
     """The real printer a spec names (mock, tcp:…, usb:…), adapted to the PrinterPort."""
     from packstation.printers import PrinterError, open_printer
@@ -135,13 +127,41 @@ def printer_for(
             ("connect_timeout", connect_timeout),
             ("write_timeout", write_timeout),
             ("status_timeout", status_timeout),
+            ("ack_timeout", ack_timeout),
         )
         if v is not None
     }
     try:
         return PrinterAdapter(open_printer(spec, _profile_for(dpi, profile), **options))
     except PrinterError as exc:
-        raise PrintError(exc.reason, exc.zh, exc.en) from exc
+        raise _print_error(exc) from exc
+
+
+def check_printer_spec(spec: str) -> str:
+    """The spec, stripped, if the printer package can parse it (nothing is opened);
+    PrintError (`bad_spec`) saying the valid forms otherwise."""
+    printer_for(spec.strip()).close()
+    return spec.strip()
+
+
+def print_now(
+    db: Database,
+    job_id: int,
+    printer_spec: str | None = None,
+    *,
+    size: str | None = None,
+    dpi: int = 203,
+    profile: str | None = None,
+) -> JobOutcome:
+    """Print one job now on a real printer (`pack --printer`): see services.printing.print_now."""
+    return _print_now(
+        db,
+        job_id,
+        printer_spec,
+        printers=lambda spec: printer_for(spec, dpi=dpi, profile=profile),
+        size=size,
+        dpi=dpi,
+    )
 
 
 def label_bytes(
@@ -159,7 +179,7 @@ def label_bytes(
             open_printer("mock", _profile_for(dpi, profile)).encode(image, red_bands=red_bands)
         )
     except PrinterError as exc:
-        raise PrintError(exc.reason, exc.zh, exc.en) from exc
+        raise _print_error(exc) from exc
 
 
 def print_worker(
@@ -167,7 +187,7 @@ def print_worker(
     *,
     bench: str | None = None,
     default_spec: str | None = None,
-    size: str = "100x150",
+    size: str | None = None,
     dpi: int = 203,
     profile: str | None = None,
     on_job: Callable[[JobOutcome], None] | None = None,
@@ -211,7 +231,7 @@ def printer_emulator(
     try:
         return PrinterEmulator(host, port, save_dir, fault, on_label=on_label)
     except PrinterError as exc:
-        raise PrintError(exc.reason, exc.zh, exc.en) from exc
+        raise _print_error(exc) from exc
     except OSError as exc:
         raise UserError(
             f"无法在 {host}:{port} 启动打印机模拟器：{exc.strerror or exc}",

@@ -6,7 +6,7 @@ The core uses `open_printer(spec, profile)` and the returned `Printer`'s
 
 from __future__ import annotations
 
-from .errors import PrinterError
+from .errors import PrinterError, SendOutcome
 from .escpos import encode_label
 from .faults import FAULT_MODES, Fault, parse_fault
 from .mock import MockPrinter, MockTransport
@@ -29,6 +29,7 @@ __all__ = [
     "PrinterProfile",
     "PrinterState",
     "PrinterStatus",
+    "SendOutcome",
     "encode_label",
     "get_profile",
     "open_printer",

@@ -17,6 +17,7 @@ from .mock import MockPrinter, MockTransport
 from .printer import Encoder, Printer, StatusQuery
 from .profiles import PrinterProfile, get_profile
 from .transport import (
+    DEFAULT_ACK_TIMEOUT,
     DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_READ_TIMEOUT,
     DEFAULT_WRITE_TIMEOUT,
@@ -146,6 +147,7 @@ def open_printer(
     connect_timeout: float = DEFAULT_CONNECT_TIMEOUT,
     write_timeout: float = DEFAULT_WRITE_TIMEOUT,
     status_timeout: float = DEFAULT_READ_TIMEOUT,
+    ack_timeout: float = DEFAULT_ACK_TIMEOUT,
     check_status: bool = True,
     keep_open: bool = False,
 ) -> Printer:
@@ -165,6 +167,7 @@ def open_printer(
         spec=spec,
         band_rows=band_rows,
         status_timeout=status_timeout,
+        ack_timeout=ack_timeout,
         check_status=check_status,
         keep_open=keep_open,
     )

@@ -13,6 +13,9 @@ from typing import Protocol, runtime_checkable
 DEFAULT_CONNECT_TIMEOUT = 3.0
 DEFAULT_WRITE_TIMEOUT = 15.0
 DEFAULT_READ_TIMEOUT = 0.5
+#: How long a printer may take to answer after a label: the bytes still in the link's
+#: buffers (about 50 kB over TCP) must be consumed first; a slow printer needs seconds.
+DEFAULT_ACK_TIMEOUT = 15.0
 
 
 @runtime_checkable

@@ -1,8 +1,11 @@
-"""File or device-node transport: `/dev/usb/lp0`, a serial node, a FIFO, or a plain
+"""File or device-node transport: `/dev/usb/lp0`, a serial node, a FIFO, or a NEW plain
 file (handy to capture a job's bytes).
 
 Device nodes and FIFOs are driven non-blocking with `select`, so a printer that stops
-taking data times out instead of hanging the bench; plain files are appended to.
+taking data times out instead of hanging the bench. A regular file is only ever one this
+transport created itself (O_EXCL): `file:` pointed at an existing file (a database, a
+document) is refused, never appended to. Later jobs on the same transport append to the
+file it created, as long as it is still that file (same device and inode).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import stat
 import time
 from pathlib import Path
 
-from .errors import CONNECTION, NOT_FOUND, PERMISSION, TIMEOUT, PrinterError
+from .errors import CONNECTION, FILE_EXISTS, NOT_FOUND, PERMISSION, TIMEOUT, PrinterError
 from .transport import DEFAULT_WRITE_TIMEOUT
 
 _CHUNK = 16 * 1024
@@ -31,26 +34,36 @@ class FileTransport:
         self.readable = False
         self._fd: int | None = None
         self._stream = False
+        # (st_dev, st_ino, size) of the file we created, as we left it
+        self._created: tuple[int, int, int] | None = None
 
     def open(self) -> None:
-        """Open for append (files) or non-blocking read/write (devices, FIFOs)."""
+        """Open a device or FIFO (non-blocking), create a new file, or reopen our own."""
         if self._fd is not None:
             return
         try:
-            mode = Path(self.path).stat().st_mode
+            st: os.stat_result | None = Path(self.path).stat()
         except FileNotFoundError:
-            mode = stat.S_IFREG  # a new capture file
+            st = None  # a new capture file
         except OSError as exc:
             raise self._os_error(exc) from exc
+        mode = st.st_mode if st is not None else stat.S_IFREG
         self._stream = stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
         if self._stream:
             flags = os.O_NONBLOCK | (os.O_RDWR if stat.S_ISCHR(mode) else os.O_WRONLY)
+        elif st is None:
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL
+        elif self._created == (st.st_dev, st.st_ino, st.st_size) and stat.S_ISREG(mode):
+            flags = os.O_WRONLY | os.O_APPEND
         else:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+            raise self._exists()
         try:
             self._fd = os.open(self.path, flags | getattr(os, "O_BINARY", 0), 0o644)
+        except FileExistsError as exc:  # created by someone else since the stat
+            raise self._exists() from exc
         except OSError as exc:
             raise self._os_error(exc) from exc
+        self._remember()
         self.readable = stat.S_ISCHR(mode)
 
     def write(self, data: bytes) -> None:
@@ -65,6 +78,7 @@ class FileTransport:
                 os.write(fd, data)
             except OSError as exc:
                 raise self._os_error(exc) from exc
+            self._remember()
             return
         view = memoryview(data)
         deadline = time.monotonic() + self.write_timeout
@@ -108,6 +122,22 @@ class FileTransport:
         if fd is not None:
             with contextlib.suppress(OSError):
                 os.close(fd)
+
+    def _remember(self) -> None:
+        """Note our own file as it is now, to recognise it (and only it) on the next job."""
+        if self._fd is not None and not self._stream:
+            st = os.fstat(self._fd)
+            self._created = (st.st_dev, st.st_ino, st.st_size)
+
+    def _exists(self) -> PrinterError:
+        return PrinterError(
+            FILE_EXISTS,
+            f"{self.path} 已存在且不是打印机设备：不会写入已有文件。"
+            "请指定打印机设备（如 /dev/usb/lp0）或一个新文件名。",
+            f"{self.path} already exists and is not a printer device: an existing file is "
+            "never written to. Give a printer device (e.g. /dev/usb/lp0) or a new file name.",
+            device=self.device,
+        )
 
     def _closed(self) -> PrinterError:
         return PrinterError(

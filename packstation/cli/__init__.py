@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "packstation.cli.db",
     "packstation.cli.user",
     "packstation.cli.printing",
+    "packstation.cli.bench",
     "packstation.cli.emulator",
     "packstation.cli.command_sheet",
 )

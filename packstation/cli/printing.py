@@ -16,30 +16,41 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from packstation.bootstrap import label_bytes, print_worker, printer_for, printer_profiles
+from packstation.bootstrap import (
+    check_printer_spec,
+    label_bytes,
+    print_worker,
+    printer_for,
+    printer_profiles,
+)
 from packstation.cli.common import add_db_option, database, print_json
+from packstation.cli.print_text import job_error_text, lamp_text, warning_text
 from packstation.errors import UserError
 from packstation.labels import LABEL_SIZES, PriorityMark, WaybillData, render_waybill
-from packstation.services.printing import JobOutcome, PrintWorker, parse_error
-from packstation.services.waybills import (
+from packstation.services.print_queue import (
     DEFAULT_BATCH_SORT,
     move_job,
-    order_id_by_no,
     print_batch,
     reprint,
     void,
-    waybill_for_order,
 )
-from packstation.storage.tables import Order, PrintJob
+from packstation.services.print_status import JobView, list_jobs
+from packstation.services.printing import JobOutcome, PrintWorker, Waiting
+from packstation.services.waybills import order_id_by_no, waybill_for_order
 
 SIZES = tuple(LABEL_SIZES)  # "80": 80 mm continuous receipt paper
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
-def _label_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--size", default="100x150", choices=SIZES, help="label size, mm")
+def _label_options(
+    parser: argparse.ArgumentParser, *, size_default: str | None = "100x150"
+) -> None:
+    parser.add_argument(
+        "--size",
+        default=size_default,
+        choices=SIZES,
+        help="label size, mm" + ("" if size_default else " (default: the bench's, else 100x150)"),
+    )
     parser.add_argument("--dpi", type=int, default=203, choices=(203, 300), help="print head dpi")
     parser.add_argument(
         "--profile",
@@ -76,7 +87,7 @@ def register(subparsers: Any) -> None:
     )
     queue.add_argument("--interval", type=float, default=1.0, help="seconds between passes")
     queue.add_argument("--json", action="store_true", help="with --once: one JSON document")
-    _label_options(queue)
+    _label_options(queue, size_default=None)
     add_db_option(queue)
     queue.set_defaults(func=_print_queue)
 
@@ -95,7 +106,7 @@ def register(subparsers: Any) -> None:
     )
     batch.add_argument("--queue-only", action="store_true", help="queue, do not print now")
     batch.add_argument("--json", action="store_true", help="one JSON document on stdout")
-    _label_options(batch)
+    _label_options(batch, size_default=None)
     add_db_option(batch)
     batch.set_defaults(func=_print_batch)
 
@@ -103,7 +114,7 @@ def register(subparsers: Any) -> None:
     actions = job.add_subparsers(
         dest="job_action", metavar="ACTION", required=True, parser_class=type(job)
     )
-    listing = actions.add_parser("list", help="queued, failed and held jobs")
+    listing = actions.add_parser("list", help="pending, sending, failed and held jobs")
     listing.add_argument("--bench", default=None)
     listing.add_argument("--all", action="store_true", help="printed and void jobs too")
     listing.add_argument("--json", action="store_true")
@@ -122,10 +133,11 @@ def register(subparsers: Any) -> None:
             sub.add_argument("--bench", default=None)
         add_db_option(sub)
         sub.set_defaults(func=_job_reprint if name == "reprint" else _job_void)
-    move = actions.add_parser("move", help="send a queued job to another printer")
+    move = actions.add_parser("move", help="supervisor: send a job to another printer")
     move.add_argument("job_id", type=int)
     move.add_argument("--printer", required=True, metavar="SPEC")
-    move.add_argument("--by", default="", help="who moved it, for the audit record")
+    move.add_argument("--supervisor", required=True)
+    move.add_argument("--pin", help="read from the terminal (or stdin) when omitted")
     add_db_option(move)
     move.set_defaults(func=_job_move)
 
@@ -200,35 +212,72 @@ def _print_test(args: argparse.Namespace) -> int:
         before = port.status()
         data = sample_label_data()
         rendered = render_waybill(data, args.size, args.dpi)
-        port.print_label(rendered.image, rendered.red_bands, data.waybill_no)
-        after = port.status()
+        result = port.print_label(rendered.image, rendered.red_bands, data.waybill_no)
     finally:
         port.close()
+    acknowledged = result.outcome == "acknowledged"
     if args.json:
         print_json(
             {
                 "printer": args.printer,
                 "printed": True,
+                "acknowledged": acknowledged,
                 "waybill_no": data.waybill_no,
-                "status_before": asdict(before),
-                "status": asdict(after),
+                "status_before": before.lamp.value,
+                "status": result.lamp.value,
             }
         )
     else:
-        print(f"测试面单已发送 / test label sent: {args.printer} ({data.waybill_no})")
-        print(f"打印机状态 / printer status: {after.state} — {after.zh} / {after.en}")
+        zh, en = lamp_text(result.lamp)
+        said = "打印机已确认 / acknowledged" if acknowledged else "打印机未回报 / not confirmed"
+        print(f"测试面单已发送 / test label sent: {args.printer} ({data.waybill_no}), {said}")
+        print(f"打印机状态 / printer status: {result.lamp.value} — {zh} / {en}")
     return 0
 
 
-def _outcome_line(o: JobOutcome) -> str:
-    why = f" — {o.zh} / {o.en}" if o.state != "printed" else ""
+def outcome_line(o: JobOutcome) -> str:
+    """One line per attempt: the job, where it went, and why, in both languages."""
+    why = ""
+    if o.error is not None:
+        zh, en = job_error_text(o.error)
+        why = f" — {zh} / {en}"
+    elif o.warning is not None:
+        zh, en = warning_text(o.warning)
+        why = f" — {zh} / {en}"
     return (
         f"job {o.job_id} order {o.order_no} → {o.state} on {o.printer_spec} (try {o.attempts}){why}"
     )
 
 
+def outcome_json(o: JobOutcome) -> dict[str, Any]:
+    return {
+        "job_id": o.job_id,
+        "order_no": o.order_no,
+        "state": o.state.value,
+        "printer_spec": o.printer_spec,
+        "attempts": o.attempts,
+        "error_code": o.error.code if o.error else None,
+        "error_params": dict(o.error.params) if o.error else None,
+        "warning": o.warning.value if o.warning else None,
+    }
+
+
+def _waiting_line(w: Waiting) -> str:
+    if not w.failed and not w.held:
+        return "没有待打印的任务 / nothing to print"
+    parts_zh, parts_en = ["现在没有到期的任务"], ["nothing due now"]
+    if w.failed and w.next_retry_at is not None:
+        at = w.next_retry_at.astimezone().strftime("%H:%M:%S")
+        parts_zh.append(f"{w.failed} 个失败任务等待重试，最早 {at}")
+        parts_en.append(f"{w.failed} failed job(s) wait to retry, the first at {at}")
+    if w.held:
+        parts_zh.append(f"{w.held} 个任务待人工处理（print-job list）")
+        parts_en.append(f"{w.held} held for a person (print-job list)")
+    return f"{'；'.join(parts_zh)} / {'; '.join(parts_en)}"
+
+
 def _worker(args: argparse.Namespace, bench: str | None, verbose: bool) -> PrintWorker:
-    on_job = (lambda o: print(_outcome_line(o), flush=True)) if verbose else None
+    on_job = (lambda o: print(outcome_line(o), flush=True)) if verbose else None
     return print_worker(
         database(args),
         bench=bench,
@@ -244,17 +293,24 @@ def _print_queue(args: argparse.Namespace) -> int:
     worker = _worker(args, args.bench, verbose=not (args.once and args.json))
     if args.once:
         report = worker.run_once()
+        waiting = worker.waiting()
         if args.json:
             print_json(
                 {
                     "printed": report.printed,
                     "failed": report.failed,
-                    "jobs": [asdict(o) for o in report.outcomes],
+                    "held": report.held,
+                    "jobs": [outcome_json(o) for o in report.outcomes],
+                    "waiting": {
+                        "failed": waiting.failed,
+                        "next_retry_at": waiting.next_retry_at,
+                        "held": waiting.held,
+                    },
                 }
             )
         elif not report.outcomes:
-            print("没有待打印的任务 / nothing to print")
-        return 0 if report.failed == 0 else 1
+            print(_waiting_line(waiting))
+        return 0 if report.failed == 0 and report.held == 0 else 1
     stop = threading.Event()
     print(
         f"打印队列运行中（Ctrl+C 停止） / print worker running (Ctrl+C stops); "
@@ -297,42 +353,34 @@ def _print_batch(args: argparse.Namespace) -> int:
     return 0 if failed == 0 else 1
 
 
+def _job_json(v: JobView) -> dict[str, Any]:
+    return {
+        "id": v.job_id,
+        "order_no": v.order_no,
+        "state": v.state.value,
+        "reason": v.reason,
+        "bench": v.bench,
+        "printer": v.printer_spec,
+        "attempts": v.attempts,
+        "error_code": v.error.code if v.error else None,
+        "error_params": dict(v.error.params) if v.error else None,
+        "retry_at": v.retry_at,
+    }
+
+
 def _job_list(args: argparse.Namespace) -> int:
-    query = (
-        select(PrintJob, Order.order_no)
-        .join(Order, Order.id == PrintJob.order_id)
-        .order_by(PrintJob.id)
-        .limit(1000)
-    )
-    if not args.all:
-        query = query.where(PrintJob.state.in_(("pending", "failed")))
-    if args.bench:
-        query = query.where(PrintJob.bench == args.bench)
-    rows = []
-    with database(args).session() as session:
-        for job, order_no in session.execute(query):
-            error = parse_error(job.last_error)
-            rows.append(
-                {
-                    "id": job.id,
-                    "order_no": order_no,
-                    "state": job.state,
-                    "reason": job.reason,
-                    "bench": job.bench,
-                    "printer": job.printer_spec,
-                    "attempts": job.attempts,
-                    "error_reason": error.reason if error else None,
-                    "error_zh": error.zh if error else None,
-                    "error_en": error.en if error else None,
-                }
-            )
+    views = list_jobs(database(args), bench=args.bench, include_done=args.all)
     if args.json:
-        print_json({"jobs": rows})
-    for r in rows if not args.json else ():
-        why = f"  {r['error_zh']} / {r['error_en']}" if r["error_zh"] else ""
+        print_json({"jobs": [_job_json(v) for v in views]})
+        return 0
+    for v in views:
+        why = ""
+        if v.error is not None:
+            zh, en = job_error_text(v.error)
+            why = f"  {zh} / {en}"
         print(
-            f"{r['id']:>6} {r['order_no']:<20} {r['state']:<8} {r['reason']:<10} "
-            f"{r['printer'] or '-'}{why}"
+            f"{v.job_id:>6} {v.order_no:<20} {v.state.value:<8} {v.reason:<10} "
+            f"{v.printer_spec or '-'}{why}"
         )
     return 0
 
@@ -365,6 +413,12 @@ def _job_void(args: argparse.Namespace) -> int:
 
 
 def _job_move(args: argparse.Namespace) -> int:
-    move_job(database(args), args.job_id, args.printer, actor=args.by)
-    print(f"打印任务 {args.job_id} 已转到 {args.printer} / job moved to {args.printer}")
+    spec = check_printer_spec(args.printer)
+    due = move_job(database(args), args.job_id, spec, args.supervisor, _pin(args))
+    print(f"打印任务 {args.job_id} 已转到 {spec} / job moved to {spec}")
+    if not due:
+        print(
+            "该任务结果未知或已拦截，仍需人工处理（重打或作废） / the job stays held: "
+            "reprint or void it once the label is checked"
+        )
     return 0

@@ -56,6 +56,8 @@ class WaybillData:
     masked platform values are kept as they are). An aware `printed_at` is printed in the
     machine's local time zone (a UTC timestamp prints as the bench's wall-clock time);
     a naive one is printed as given.
+    `reprint` is 0 for the first label of a parcel and n for its n-th reprint, which the
+    header stamps as "重打 n" so a second label is never mistaken for the first.
     """
 
     carrier: str
@@ -74,8 +76,14 @@ class WaybillData:
     bench: str = ""
     waybill_is_internal: bool = False
     priority: PriorityMark | None = None
+    reprint: int = 0
 
     def __post_init__(self) -> None:
+        if self.reprint < 0:
+            raise LabelDataError(
+                f"重打次数不能为负数：{self.reprint}",
+                f"reprint count cannot be negative: {self.reprint}",
+            )
         _check_payload("运单号", "waybill number", self.waybill_no, MAX_WAYBILL_LEN)
         _check_payload("订单号", "order number", self.order_no, MAX_ORDER_NO_LEN)
 

@@ -20,6 +20,7 @@ _GROUPABLE = re.compile(r"([A-Za-z]{0,4})(\d+)")
 INTERNAL_NOTE = "内部单号·非承运商运单号 / internal shipment id, not a carrier number"
 INTERNAL_TAG = "内部单号"
 INSPECTED = "已验视"
+REPRINT = "重打"
 CONTINUOUS_MAX_ITEM_LINES = 12
 
 
@@ -103,14 +104,30 @@ def _header(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     tag_px = geo.d(3.0)
     tag = INTERNAL_TAG if d.waybill_is_internal else INSPECTED
     tag_w = round(c.text_width(tag, tag_px, True)) + 2 * geo.d(1.0)
+    stamp_w = _reprint_stamp(c, d, geo, y, h, x1 - tag_w - geo.pad)
     carrier = c.printable(d.carrier, 40) or "快递"
-    c.line(x0, y + (h - px) // 2, carrier, px, bold=True, max_width=x1 - x0 - tag_w - geo.pad)
+    c.line(x0, y + (h - px) // 2, carrier, px, bold=True,
+           max_width=x1 - x0 - tag_w - stamp_w - geo.pad)
     # the tag sits in an outlined box, like the 已验视 stamp on real waybills
     bx0, by0 = x1 - tag_w, y + (h - tag_px) // 2 - geo.d(0.8)
     by1 = by0 + tag_px + 2 * geo.d(0.8)
     c.rule(bx0, by0, x1, by1)
     c.rule(bx0 + geo.stroke, by0 + geo.stroke, x1 - geo.stroke, by1 - geo.stroke, WHITE)
     c.line((bx0 + x1) // 2, y + (h - tag_px) // 2, tag, tag_px, bold=True, align="m")
+
+
+def _reprint_stamp(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int, right: int) -> int:
+    """ "重打 n" white on black, ending at `right`; the width it takes (0 on a first label)."""
+    if d.reprint <= 0:
+        return 0
+    text = f"{REPRINT} {d.reprint}"
+    px = geo.d(4.0)
+    w = round(c.text_width(text, px, True)) + 2 * geo.d(1.2)
+    top, bottom = y + geo.d(0.6), y + h - 1 - geo.d(0.6)
+    c.rule(right - w, top, right, bottom, BLACK)
+    c.line(right - w // 2, top + (bottom - top - px) // 2, text, px, bold=True, fill=WHITE,
+           align="m")
+    return w + geo.pad
 
 
 def _code128_band(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int,

@@ -2,11 +2,25 @@
 
 A completed session gets exactly one job, keyed by the session, so retrying a completion
 (or a crash between commit and acknowledgement) can never queue a second label.
+
+A job's life, one state column (see `JobState`):
+
+    pending → sending → printed
+                      → failed  (nothing or a torn half came out: retried after a back-off)
+                      → held    (the label may exist: a person checks it, then reprints/voids)
+    any → void (a supervisor: the label must not be used)
+
+Why a job failed or is held is a code (`error_code`: `paper_end`, `offline`,
+`outcome_unknown` …) with its parameters as a JSON object (`error_params`); the words
+for a code belong to the edge that shows it.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -21,14 +35,89 @@ from packstation.storage.tables import Order, PackSession, PrintJob
 
 
 class JobState(StrEnum):
-    PENDING = "pending"
-    PRINTED = "printed"
-    FAILED = "failed"  # will be retried; `last_error` says why
-    VOID = "void"
+    PENDING = "pending"  # queued, not yet tried (or moved to another printer)
+    SENDING = "sending"  # claimed by a worker; bytes may be on the wire
+    PRINTED = "printed"  # the printer took every byte (and answered, if it can)
+    FAILED = "failed"  # nothing usable came out; retried after a back-off
+    HELD = "held"  # may have printed, or must not print: a person decides
+    VOID = "void"  # a supervisor voided it; its label must not be used
+
+
+#: States a worker may claim.
+CLAIMABLE = (JobState.PENDING, JobState.FAILED)
+#: States of a job still to be dealt with (shown in queues, not yet printed or voided).
+OPEN_STATES = (JobState.PENDING, JobState.SENDING, JobState.FAILED, JobState.HELD)
+
+
+class JobErrorCode(StrEnum):
+    """Codes the core itself gives a job; printer reasons (`paper_end` …) are stored as is."""
+
+    OUTCOME_UNKNOWN = "outcome_unknown"  # held: sent, unconfirmed; params: cause, printer
+    INTERCEPTED = "intercepted"  # held: the order must not ship; params: order_no, stop
+    LABEL_DATA = "label_data"  # failed: the order cannot become a label; params: order_no
+    NO_PRINTER = "no_printer"  # failed: no printer anywhere; params: bench
+
+
+JsonValue = str | int | float | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class JobError:
+    """Why a job failed or is held: a code and its parameters (no sentences)."""
+
+    code: str
+    params: Mapping[str, JsonValue] = field(default_factory=dict)
+
+    def params_json(self) -> str | None:
+        if not self.params:
+            return None
+        return json.dumps(dict(self.params), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_columns(cls, code: str | None, params: str | None) -> JobError | None:
+        """From `error_code` and `error_params`; None when the job has no error."""
+        if not code:
+            return None
+        try:
+            values = json.loads(params) if params else {}
+        except ValueError:
+            values = {}
+        return cls(code, values if isinstance(values, dict) else {})
+
+
+@dataclass(frozen=True, slots=True)
+class Backoff:
+    """Wait before retry n: base·2^(n-1) seconds, capped, so a dead printer is not hammered."""
+
+    base_s: float = 5.0
+    cap_s: float = 300.0
+
+    def delay(self, attempts: int) -> timedelta:
+        return timedelta(seconds=min(self.cap_s, self.base_s * 2 ** max(0, attempts - 1)))
+
+    def retry_at(self, updated_at: datetime, attempts: int) -> datetime:
+        return aware(updated_at) + self.delay(attempts)
+
+
+def aware(when: datetime) -> datetime:
+    """SQLite gives timestamps back without their zone; every stored time is UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def completion_key(session_id: int) -> str:
     return f"session:{session_id}:completion"
+
+
+def reprint_key(order_no: str, n: int) -> str:
+    return f"reprint:{order_no}:{n}"
+
+
+def reprint_number(idempotency_key: str) -> int:
+    """n of a `reprint:<order>:<n>` key (the label's 重打 n); 0 for any other job."""
+    if not idempotency_key.startswith("reprint:"):
+        return 0
+    tail = idempotency_key.rsplit(":", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
 
 
 _JOB_COLUMNS = (

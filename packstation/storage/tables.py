@@ -101,10 +101,15 @@ class OrderLine(Base):
 
 
 class Bench(Base):
+    """A bench's settings ("" printer spec: none set) and its printer's last known state."""
+
     __tablename__ = "benches"
     id: Mapped[Key]
     name: Mapped[Name] = mapped_column(unique=True)
-    printer_spec: Mapped[str] = mapped_column(String(200), default="mock")
+    printer_spec: Mapped[str] = mapped_column(String(200), default="")
+    label_size: Mapped[str | None] = mapped_column(String(16))  # None: the worker's default
+    printer_state: Mapped[str | None] = mapped_column(String(16))  # a PrinterLamp code
+    printer_state_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
 
 
@@ -172,9 +177,11 @@ class PrintJob(Base):
     bench: Mapped[Name]
     printer_spec: Mapped[str | None] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(16))  # completion | reprint | batch
+    # pending | sending | printed | failed (retried) | held (a person decides) | void
     state: Mapped[str] = mapped_column(String(16), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(32))  # e.g. paper_end, never prose
+    error_params: Mapped[str | None] = mapped_column(Text)  # JSON object of the code's values
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

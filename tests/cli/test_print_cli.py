@@ -106,7 +106,7 @@ def test_print_test_on_the_emulator_prints_a_readable_label_and_reports_status(
     code, out, err = run(capsys, "print-test", "--printer", emulator.spec, "--json")
     assert code == 0, err
     doc = json.loads(out)
-    assert doc["printed"] is True and doc["status"]["state"] == "ready"
+    assert doc["printed"] is True and doc["status"] == "ready" and doc["acknowledged"] is True
     assert emulator.wait_for_labels(1, timeout=10)
     assert codes(emulator.labels[0].image) == {
         ("Code128", doc["waybill_no"]),
@@ -167,6 +167,13 @@ def test_print_job_reprint_and_void_need_the_supervisor_pin(
 ) -> None:
     db = ("--db", imported)
     assert run(capsys, *db, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")[0] == 0
+    code, _, err = run(
+        capsys, *db, "print-job", "reprint", "T1001", "--supervisor", "boss", "--pin", "2468"
+    )
+    assert code == 1 and "从未打包" in err and "never packed" in err
+    scans = [a for s in T1001_SCANS for a in ("--scan", s)]
+    code, _, err = run(capsys, *db, "pack", "T1001", "--pre-printed", *scans)
+    assert code == 0, err
     code, _, err = run(
         capsys, *db, "print-job", "reprint", "T1001", "--supervisor", "boss", "--pin", "1111"
     )
@@ -304,3 +311,160 @@ def test_print_test_on_a_two_colour_profile_prints_the_priority_block_in_red(
     )
     assert code == 1, err
     assert "1181" in err and "label-4in-203" in err and "wider than" in err
+
+
+def test_print_queue_once_says_how_many_failed_jobs_wait_and_when(
+    imported: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = ("--db", imported)
+    scans = [a for s in T1001_SCANS for a in ("--scan", s)]
+    assert run(capsys, *db, "pack", "T1001", "--bench", "B1", *scans)[0] == 0
+    code, out, _ = run(capsys, *db, "print-queue", "--once", "--printer", "mock:paper_end")
+    assert code == 1 and "缺纸" in out and "out of paper" in out
+    code, out, err = run(capsys, *db, "print-queue", "--once", "--printer", "mock:paper_end")
+    assert code == 0, err
+    assert "nothing to print" not in out
+    assert "1 failed job(s) wait to retry, the first at" in out and "1 个失败任务等待重试" in out
+    code, out, _ = run(capsys, *db, "print-queue", "--once", "--json")
+    waiting = json.loads(out)["waiting"]
+    assert waiting["failed"] == 1 and waiting["next_retry_at"] and waiting["held"] == 0
+
+
+def test_bench_set_gives_a_bench_its_printer_and_label_size(
+    imported: str, capsys: pytest.CaptureFixture[str], emulator: PrinterEmulator
+) -> None:
+    db = ("--db", imported)
+    scans = [a for s in T1001_SCANS for a in ("--scan", s)]
+    assert run(capsys, *db, "pack", "T1001", "--bench", "B2", *scans)[0] == 0
+    code, out, _ = run(capsys, *db, "print-queue", "--once", "--json")  # no printer anywhere
+    assert code == 1 and json.loads(out)["jobs"][0]["error_code"] == "no_printer"
+    code, _, err = run(capsys, *db, "bench", "set", "B2", "--printer", "bogus:x")
+    assert code == 1 and "bogus:x" in err
+    code, out, err = run(
+        capsys, *db, "bench", "set", "B2", "--printer", emulator.spec, "--label-size", "76x130"
+    )
+    assert code == 0 and emulator.spec in out, err
+    code, out, _ = run(capsys, *db, "bench", "show", "B2", "--json")
+    [bench] = json.loads(out)["benches"]
+    assert (bench["printer_spec"], bench["label_size"]) == (emulator.spec, "76x130")
+    # the failed job is not moved by hand: a supervisor move, or its retry, uses the bench's
+    assert run(capsys, *db, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")[0] == 0
+    code, out, _ = run(capsys, *db, "print-job", "list", "--json")
+    job_id = json.loads(out)["jobs"][0]["id"]
+    code, _, err = run(
+        capsys,
+        *db,
+        "print-job",
+        "move",
+        str(job_id),
+        "--printer",
+        emulator.spec,
+        "--supervisor",
+        "boss",
+        "--pin",
+        "2468",
+    )
+    assert code == 0, err
+    code, out, err = run(capsys, *db, "print-queue", "--once", "--json")
+    assert code == 0 and json.loads(out)["printed"] == 1, err
+    assert emulator.wait_for_labels(1, timeout=10)
+    assert emulator.labels[0].image.size == (608, 1040)  # 76x130 at 203 dpi
+    code, out, _ = run(capsys, *db, "bench", "show", "B2", "--json")
+    assert json.loads(out)["benches"][0]["printer"] == "ready"
+
+
+def test_print_job_move_needs_a_supervisor_and_never_targets_an_existing_file(
+    imported: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = ("--db", imported)
+    scans = [a for s in T1001_SCANS for a in ("--scan", s)]
+    assert run(capsys, *db, "pack", "T1001", "--bench", "B3", *scans)[0] == 0
+    code, out, _ = run(capsys, *db, "print-job", "list", "--json")
+    job_id = str(json.loads(out)["jobs"][0]["id"])
+    code, _, err = run(capsys, *db, "print-job", "move", job_id, "--printer", "mock")
+    assert code == 2 and "--supervisor" in err
+    assert run(capsys, *db, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")[0] == 0
+    code, _, err = run(
+        capsys,
+        *db,
+        "print-job",
+        "move",
+        job_id,
+        "--printer",
+        "mock",
+        "--supervisor",
+        "boss",
+        "--pin",
+        "9999",
+    )
+    assert code == 1 and "PIN" in err
+    victim = tmp_path / "notes.txt"
+    victim.write_text("keep me")
+    code, _, err = run(
+        capsys,
+        *db,
+        "print-job",
+        "move",
+        job_id,
+        "--printer",
+        f"file:{victim}",
+        "--supervisor",
+        "boss",
+        "--pin",
+        "2468",
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, *db, "print-queue", "--once", "--json")
+    [attempt] = json.loads(out)["jobs"]
+    assert (attempt["state"], attempt["error_code"]) == ("failed", "file_exists")
+    assert victim.read_text() == "keep me"
+
+
+def test_sender_set_is_printed_on_every_waybill(
+    imported: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    db = ("--db", imported)
+    code, out, _ = run(capsys, *db, "sender", "show", "--json")
+    assert json.loads(out) == {"name": "", "phone": "", "address": ""}
+    code, _, err = run(capsys, *db, "sender", "set", "--name", "  ")
+    assert code == 1 and "sender" in err
+    code, out, err = run(
+        capsys,
+        *db,
+        "sender",
+        "set",
+        "--name",
+        "好物旗舰店",
+        "--phone",
+        "0571-88886666",
+        "--address",
+        "浙江省杭州市余杭区仓前街道 8 号",
+    )
+    assert code == 0, err
+    code, out, _ = run(capsys, *db, "sender", "show")
+    assert "好物旗舰店 0571-88886666" in out
+
+
+def test_every_print_code_has_words_in_both_languages() -> None:
+    """A reason the printer package or the worker can store must never reach a person as
+    a bare code; and the words name the printer, order or bench the code's params give."""
+    from packstation.printers import errors as printer_errors
+
+    from packstation.cli.print_text import JOB_ERRORS, WARNINGS, job_error_text
+    from packstation.services.print_jobs import JobError, JobErrorCode
+    from packstation.services.printer_port import PrintWarning
+
+    reasons = {
+        value
+        for name, value in vars(printer_errors).items()
+        if name.isupper() and isinstance(value, str)
+    }
+    codes = reasons | {c.value for c in JobErrorCode}
+    assert codes <= set(JOB_ERRORS), codes - set(JOB_ERRORS)
+    assert {w.value for w in PrintWarning} <= set(WARNINGS)
+    zh, en = job_error_text(
+        JobError("paper_end", {"printer": "tcp:10.0.0.7:9100", "partial": True})
+    )
+    assert "tcp:10.0.0.7:9100" in zh and "tcp:10.0.0.7:9100" in en and "discard" in en
+    zh, en = job_error_text(JobError("outcome_unknown", {"cause": "no_answer"}))
+    assert "no_answer" in en and "reprints" in en

@@ -9,23 +9,13 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.bootstrap import PrinterAdapter, printer_for
+from packstation.domain.shipments import internal_shipment_id
 from packstation.importers.records import OrderStatus
-from packstation.services.printing import (
-    OUTCOME_UNKNOWN,
-    PrintWorker,
-    parse_error,
-)
+from packstation.services.print_jobs import JobError
+from packstation.services.print_queue import move_job, print_batch, reprint, void
+from packstation.services.printing import PrintWorker
 from packstation.services.users import PermissionDeniedError, add_user
-from packstation.services.waybills import (
-    Sender,
-    internal_shipment_id,
-    move_job,
-    print_batch,
-    reprint,
-    save_sender,
-    void,
-    waybill_for_order,
-)
+from packstation.services.waybills import Sender, save_sender, waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PrintJob
 from tests.factories import MUG, TEE, load, order
@@ -36,6 +26,7 @@ from tests.integration.test_print_support import (
     job,
     job_error,
     pack_one,
+    supervisor,
 )
 
 
@@ -80,7 +71,7 @@ def test_completing_a_box_prints_exactly_one_scannable_label(db: Database) -> No
     assert len(labels) == 1 and labels[0].cut
     assert codes(labels[0].image) == {("Code128", "YT9000000001"), ("QRCode", "T1")}
     row = job(db, job_id)
-    assert (row.state, row.attempts, row.last_error) == ("printed", 1, None)
+    assert (row.state, row.attempts, row.error_code, row.error_params) == ("printed", 1, None, None)
     assert row.printed_at is not None
 
 
@@ -132,14 +123,15 @@ def test_crash_between_claim_and_mark_never_prints_twice(db: Database, after_sen
     assert restarted.run_once().outcomes == []
     assert len(printed(port)) == (1 if after_send else 0)
     row, error = job(db, job_id), job_error(db, job_id)
-    assert (row.state, row.attempts, error.reason) == ("failed", 1, OUTCOME_UNKNOWN)
-    assert "请检查面单" in error.zh and "check the label, reprint if missing" in error.en
+    assert (row.state, row.attempts) == ("held", 1)
+    assert (error.code, dict(error.params)) == ("outcome_unknown", {"cause": "interrupted"})
     # Moving it elsewhere does not release it either.
-    move_job(db, job_id, "mock", actor="packer-A")
+    boss = supervisor(db)
+    assert move_job(db, job_id, "mock", *boss) is False
     assert restarted.run_once().outcomes == []
+    assert job(db, job_id).state == "held"
     # A deliberate reprint is the way out, and prints exactly one more label.
-    add_user(db, "boss", "supervisor", "2468")
-    new_id = reprint(db, "T4", "boss", "2468")
+    new_id = reprint(db, "T4", *boss)
     assert [o.job_id for o in restarted.run_once().outcomes] == [new_id]
     assert len(printed(port)) == (2 if after_send else 1)
 
@@ -190,13 +182,22 @@ def test_a_failed_job_moved_to_another_printer_prints_there_at_once(db: Database
     ports = {"mock:paper_end": broken, "mock": spare}
     worker = PrintWorker(db, ports.__getitem__, default_spec="mock:paper_end", clock=clock)
     assert worker.run_once().failed == 1
-    assert job_error(db, job_id).reason == "paper_end"
-    move_job(db, job_id, "mock", actor="packer-A")
+    assert job_error(db, job_id) == JobError("paper_end", {"printer": "mock:paper_end"})
+    assert move_job(db, job_id, "mock", *supervisor(db)) is True
     outcomes = worker.run_once().outcomes  # no back-off wait after a deliberate move
     assert [(o.state, o.printer_spec) for o in outcomes] == [("printed", "mock")]
     assert len(printed(spare)) == 1 and printed(broken) == []
     assert job(db, job_id).printer_spec == "mock"
-    assert ("packer-A", "print_move", str(job_id)) in audit_actions(db)
+    assert ("boss", "print_move", str(job_id)) in audit_actions(db)
+
+
+def test_moving_a_job_needs_a_supervisor_pin(db: Database) -> None:
+    job_id = pack_one(db, "T7b", waybill_no="YT7B")
+    add_user(db, "pat", "packer", "1357")
+    for name, pin in (("pat", "1357"), ("nobody", "2468")):
+        with pytest.raises(PermissionDeniedError):
+            move_job(db, job_id, "file:/tmp/anything", name, pin)
+    assert job(db, job_id).printer_spec is None and audit_actions(db) == []
 
 
 def test_failed_jobs_back_off_exponentially_with_a_cap(db: Database) -> None:
@@ -214,7 +215,7 @@ def test_failed_jobs_back_off_exponentially_with_a_cap(db: Database) -> None:
         waits.append(waited)
     assert waits == [5, 10, 20, 40, 80, 160, 300, 300]
     assert job(db, job_id).attempts == 8
-    assert job_error(db, job_id).reason == "offline"
+    assert job_error(db, job_id).code == "offline"
 
 
 def test_batch_queues_packable_orders_in_sort_order_once(db: Database) -> None:
@@ -248,8 +249,7 @@ def test_a_label_that_cannot_be_rendered_fails_visibly_and_sends_nothing(db: Dat
     port = printer_for("mock")
     report = mock_worker(db, port, Clock()).run_once()
     assert [o.state for o in report.outcomes] == ["failed"]
-    error = parse_error(job(db, job_id).last_error)
-    assert error is not None and error.reason == "label_data" and "T9" in error.zh
+    assert job_error(db, job_id) == JobError("label_data", {"order_no": "T9"})
     assert len(port.printer.transport.jobs) == 0
 
 
@@ -260,9 +260,11 @@ def test_an_order_cancelled_after_packing_gets_no_label_and_waits_for_a_person(
     load(db, order("T10", TEE, waybill_no="YT10", status=OrderStatus.CANCELLED))
     port, clock = printer_for("mock"), Clock()
     worker = mock_worker(db, port, clock)
-    assert [(o.state, o.reason) for o in worker.run_once().outcomes] == [("failed", "intercepted")]
-    error = job_error(db, job_id)
-    assert "已拦截" in error.zh and "intercepted" in error.en
+    outcomes = worker.run_once().outcomes
+    assert [(o.state, o.error_code) for o in outcomes] == [("held", "intercepted")]
+    assert job_error(db, job_id) == JobError(
+        "intercepted", {"order_no": "T10", "stop": "cancelled"}
+    )
     clock.advance(24 * 3600)
     assert worker.run_once().outcomes == []  # held, not retried
     assert len(port.printer.transport.jobs) == 0
@@ -297,9 +299,9 @@ def test_a_job_with_no_printer_anywhere_fails_visibly_instead_of_going_nowhere(
     job_id = pack_one(db, "T12", waybill_no="YT12", bench="B9")
     port, clock = printer_for("mock"), Clock()
     worker = PrintWorker(db, lambda spec: port, clock=clock)  # no default printer
-    assert [(o.state, o.reason) for o in worker.run_once().outcomes] == [("failed", "no_printer")]
-    error = job_error(db, job_id)
-    assert "B9" in error.zh and "no printer" in error.en
-    move_job(db, job_id, "mock", actor="packer-B9")
+    outcomes = worker.run_once().outcomes
+    assert [(o.state, o.error_code) for o in outcomes] == [("failed", "no_printer")]
+    assert job_error(db, job_id) == JobError("no_printer", {"bench": "B9"})
+    move_job(db, job_id, "mock", *supervisor(db))
     assert [o.state for o in worker.run_once().outcomes] == ["printed"]
     assert len(printed(port)) == 1

@@ -8,7 +8,8 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
-from packstation.services.printing import JobError, parse_error
+from packstation.services.print_jobs import JobError
+from packstation.services.users import add_user
 from packstation.storage.database import Database
 from packstation.storage.tables import AuditRecord, PrintJob
 from tests.factories import TEE, load, order
@@ -48,9 +49,16 @@ def job(db: Database, job_id: int) -> PrintJob:
 
 
 def job_error(db: Database, job_id: int) -> JobError:
-    error = parse_error(job(db, job_id).last_error)
+    row = job(db, job_id)
+    error = JobError.from_columns(row.error_code, row.error_params)
     assert error is not None
     return error
+
+
+def supervisor(db: Database, name: str = "boss", pin: str = "2468") -> tuple[str, str]:
+    """A supervisor for the actions that need one; (name, PIN)."""
+    add_user(db, name, "supervisor", pin)
+    return name, pin
 
 
 def audit_actions(db: Database) -> list[tuple[str, str, str]]:

@@ -6,6 +6,7 @@ import math
 from dataclasses import replace
 from functools import reduce
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -142,3 +143,20 @@ def test_aware_print_time_is_shown_in_the_benchs_local_time(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+@pytest.mark.parametrize(("size", "dpi"), SIZES_DPI)
+def test_a_reprint_carries_a_visible_reprint_mark_in_the_header(
+    size: str, dpi: int, priority: WaybillData,
+) -> None:
+    first = render_waybill(priority, size=size, dpi=dpi)
+    again = render_waybill(replace(priority, reprint=2), size=size, dpi=dpi)
+    assert_texts_inside(again)
+    marks = [r for r in again.texts if r.text == "重打 2"]
+    assert len(marks) == 1 and marks[0].band == "header"
+    assert "重打" not in first.text()
+    # white on black: the stamp's box is mostly ink around the white text
+    x0, y0, x1, y1 = marks[0].box
+    stamp = np.asarray(again.image, dtype=bool)[y0:y1, x0:x1]
+    assert (~stamp).mean() > 0.4
+    assert read_codes(again.image) == read_codes(first.image)  # codes unchanged

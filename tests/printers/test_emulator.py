@@ -7,8 +7,15 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
-from packstation.printers import Printer, PrinterError, PrinterState, open_printer
+from packstation.printers import (
+    Printer,
+    PrinterError,
+    PrinterState,
+    SendOutcome,
+    open_printer,
+)
 from packstation.printers.emulator import PrinterEmulator, serve
+from packstation.printers.transport_tcp import TcpTransport
 from PIL import Image
 
 from .bitmaps import noise, waybill
@@ -229,3 +236,43 @@ def test_printing_and_status_polling_from_two_threads_share_one_printer(
     assert not poller.is_alive() and failures == []
     assert states == [PrinterState.READY] * 10
     assert emulator.wait_for_labels(5, timeout=10)
+
+
+def test_a_slow_printer_is_acknowledged_only_after_it_took_every_byte(
+    emulator: PrinterEmulator,
+) -> None:
+    """The write returns with ~50 kB still in the socket buffers; the answer to the status
+    query behind them is what says the printer consumed them."""
+    emulator.set_fault("slow:40000")
+    p = printer(emulator, status_timeout=0.5, write_timeout=20.0)
+    result = p.print_label(noise(832, 1200, 8))  # 125 kB: about 3 s at this speed
+    assert result.outcome is SendOutcome.ACKNOWLEDGED and result.acknowledged
+    assert emulator.printed == 1  # already out when print_label returned
+
+
+def test_a_printer_silent_after_the_label_is_sent_not_acknowledged(
+    emulator: PrinterEmulator,
+) -> None:
+    """The issue's scenario: the printer goes away right after the last byte left."""
+
+    class StopAfterSend(TcpTransport):
+        def write(self, data: bytes) -> None:
+            super().write(data)
+            if len(data) > 100:  # the label, not a status query
+                emulator.stop()
+
+    emulator.set_fault("slow:40000")
+    p = printer(emulator, status_timeout=0.5, ack_timeout=5.0)
+    p.transport = StopAfterSend(emulator.host, emulator.port)
+    with pytest.raises(PrinterError) as info:
+        p.print_label(noise(832, 1200, 9), job_id="J-1")
+    assert info.value.outcome is SendOutcome.SENT and info.value.maybe_printed
+    assert emulator.printed == 0
+
+
+def test_a_printer_that_never_answers_reports_sent_not_acknowledged(
+    emulator: PrinterEmulator,
+) -> None:
+    emulator.set_fault("no_status")
+    result = printer(emulator, status_timeout=0.2).print_label(noise(64, 10, 5))
+    assert result.outcome is SendOutcome.SENT and not result.acknowledged

@@ -91,6 +91,29 @@ def test_file_target_collects_each_job(tmp_path: Path) -> None:
     assert p.status().state is PrinterState.UNKNOWN  # a plain file cannot answer
 
 
+def test_file_target_never_writes_to_an_existing_file(tmp_path: Path) -> None:
+    """`print-job move N --printer file:/some/existing/file` must not append label bytes."""
+    victim = tmp_path / "packstation.db"
+    victim.write_bytes(b"precious")
+    with pytest.raises(PrinterError) as info:
+        open_printer(f"file:{victim}").print_label(noise(8, 1, 1))
+    assert info.value.reason == "file_exists" and not info.value.maybe_printed
+    assert str(victim) in info.value.en
+    assert victim.read_bytes() == b"precious"
+
+
+def test_a_file_this_printer_created_is_not_taken_over_when_replaced(tmp_path: Path) -> None:
+    out = tmp_path / "jobs.bin"
+    p = open_printer(f"file:{out}")
+    p.print_label(noise(16, 2, 1))
+    out.unlink()
+    out.write_bytes(b"someone else's file")  # same path, another file
+    with pytest.raises(PrinterError) as info:
+        p.print_label(noise(16, 2, 1))
+    assert info.value.reason == "file_exists"
+    assert out.read_bytes() == b"someone else's file"
+
+
 @pytest.mark.skipif(not Path("/dev/null").exists(), reason="needs a character device")
 def test_a_character_device_takes_the_device_path_and_silence_is_unknown() -> None:
     t = FileTransport("/dev/null", write_timeout=2)
