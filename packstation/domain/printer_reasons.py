@@ -24,3 +24,5 @@ class PrinterReason(MessageCode, namespace="printer"):
     TOO_WIDE = "too_wide"
     MISSING_LIBRARY = "missing_library"
     SPOOLER = "spooler"
+    NO_ANSWER = "no_answer"
+    FILE_EXISTS = "file_exists"
