@@ -9,6 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from packstation.services.printing import JobError, parse_error
+from packstation.services.users import USER_ACTIONS
 from packstation.storage.database import Database
 from packstation.storage.tables import AuditRecord, PrintJob
 from tests.factories import TEE, load, order
@@ -56,9 +57,9 @@ def job_error(db: Database, job_id: int) -> JobError:
 def audit_actions(db: Database) -> list[tuple[str, str, str]]:
     with db.session() as session:
         rows = session.execute(
-            select(AuditRecord.actor, AuditRecord.action, AuditRecord.target).order_by(
-                AuditRecord.id
-            )
+            select(AuditRecord.actor, AuditRecord.action, AuditRecord.target)
+            .where(AuditRecord.action.not_in(USER_ACTIONS))
+            .order_by(AuditRecord.id)
         )
         return [tuple(r) for r in rows]
 
