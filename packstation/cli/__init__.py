@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "packstation.cli.pack",
     "packstation.cli.importing",
     "packstation.cli.export",
+    "packstation.cli.order",
     "packstation.cli.address",
     "packstation.cli.rules",
     "packstation.cli.stats",

@@ -12,7 +12,7 @@ import getpass
 import sys
 from typing import Any
 
-from packstation.cli.common import add_db_option, database
+from packstation.cli.common import add_db_option, database, supervisor_pin
 from packstation.errors import UserError
 from packstation.services.users import add_user, find_user
 
@@ -59,16 +59,6 @@ def _read_pin() -> str:
     return line
 
 
-def _supervisor_pin(args: argparse.Namespace) -> str | None:
-    if args.supervisor is None or args.supervisor_pin is not None:
-        return args.supervisor_pin
-    if sys.stdin.isatty():
-        return getpass.getpass("主管 PIN / supervisor PIN: ")
-    raise UserError(
-        "请用 --supervisor-pin 提供主管 PIN", "give the supervisor's PIN with --supervisor-pin"
-    )
-
-
 def _add(args: argparse.Namespace) -> int:
     db = database(args)
     pin = args.pin
@@ -81,7 +71,7 @@ def _add(args: argparse.Namespace) -> int:
         pin,
         badge=args.badge,
         supervisor=args.supervisor,
-        supervisor_pin=_supervisor_pin(args),
+        supervisor_pin=None if args.supervisor is None else supervisor_pin(args.supervisor_pin),
         bench=args.bench,
     )
     name = args.name.strip()
