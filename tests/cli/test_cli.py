@@ -12,6 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.cli import main
+from packstation.domain.verdicts import Verdict
+from packstation.services.packing import PackingStation, StationSettings
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Bench, Order, PrintJob
 
@@ -123,8 +125,10 @@ def test_pack_resumes_the_bench_box_across_invocations(
         "--scan",
         "6901234567892",
     )
-    assert second["verdicts"] == ["order_complete", "not_found"]
+    # The last scan came after the box completed: an extra unit to take out, not a new order.
+    assert second["verdicts"] == ["order_complete", "over_quantity"]
     assert second["state"] == "completed"
+    assert second["opening"] is None  # the bench's open box was resumed, nothing opened
 
 
 def test_cancelled_and_refunded_orders_come_out_intercepted(
@@ -360,3 +364,59 @@ def test_single_item_wave_opens_the_oldest_order_of_just_that_product(
     with db.session() as session:
         assert session.scalars(select(Bench.name)).all() == ["W1"]
     db.dispose()
+
+
+def test_pack_json_says_how_the_order_opened_and_its_priority_city(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    doc = run_json(capsys, "--db", db_url, "pack", "T1003", "--json")
+    assert (doc["opening"], doc["priority"], doc["state"]) == ("order_opened", "beijing", "open")
+    doc = run_json(capsys, "--db", db_url, "pack", "T1002", "--bench", "B2", "--json")
+    assert (doc["opening"], doc["priority"]) == ("order_opened", None)
+    doc = run_json(capsys, "--db", db_url, "pack", "T1009", "--bench", "B3", "--json")
+    assert (doc["opening"], doc["state"]) == ("intercepted", "intercepted")
+
+
+def test_packing_an_order_another_bench_completed_fails_and_shows_no_print_job(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    run(capsys, "--db", db_url, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")
+    started = run_json(capsys, "--db", db_url, "pack", "T1003", "--bench", "B1", "--json",
+                       "--scan=6901234567892")
+    assert started["state"] == "open"
+    db = Database.from_url(db_url)
+    other = PackingStation(db, StationSettings(bench="B2"))
+    other.take_over("T1003", "boss", "2468")
+    assert other.scan("6901234567892", live=False).verdict is Verdict.OK
+    won = other.scan("6901234567892", live=False)
+    assert won.verdict is Verdict.ORDER_COMPLETE and won.print_job_id is not None
+    other.close()
+    db.dispose()
+    # Bench B1 comes back to its box: B2 won it, and B2's label is not B1's.
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1003", "--bench", "B1", "--json",
+                         "--scan=6901234567892")
+    assert code == 1 and out == ""
+    assert "already packed" in err and err.count("\n") == 1
+
+
+def test_a_completed_box_says_its_label_is_queued_unless_it_printed(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1002", "--scan=6930000000028",
+                         "--scan=6930000000028")
+    assert code == 0, err
+    assert "正在打印" not in out and "printing" not in out
+    assert "queued for the print queue" in out
+    assert "over_quantity" in out.splitlines()[2]  # the second mug: an extra unit
+    doc = run_json(capsys, "--db", db_url, "pack", "T1003", "--printer", "mock", "--json",
+                   *["--scan=6901234567892"] * 3)
+    assert doc["print_job"]["state"] == "printed" and doc["print_job"]["printer"] == "mock"
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1005", "--bench", "B5",
+                         "--printer", "tcp:127.0.0.1:1", *["--scan=6930000000028"] * 2)
+    assert code == 1
+    assert "label NOT printed" in out and "stays queued" in err
+    stats = run_json(capsys, "--db", db_url, "stats", "--json")
+    assert stats["print_jobs_pending"] >= 1  # T1002's label, and T1005's waiting to retry
