@@ -236,7 +236,11 @@ def test_the_wait_holds_for_another_process(db_url: str) -> None:
     db = Database.from_url(db_url)
     try:
         add_user(db, "boss", "supervisor", "2468")
-        wrong_pins(db, "boss", 5, _real_clock())
+        clock = _real_clock()
+        wrong_pins(db, "boss", 5, clock)
+        for wait in (5, 10, 20):  # the next try waits 40 s: longer than a slow start
+            clock.advance(wait)
+            wrong_pins(db, "boss", 1, clock)
     finally:
         db.dispose()
     result = subprocess.run(
