@@ -145,7 +145,7 @@ class PackingStation:
 
     def take_over(self, order_code: str, supervisor: str, pin: str) -> ScanResult:
         """Move an order's open session from another bench to this one (supervisor only)."""
-        actor = require_supervisor(self.db, supervisor, pin)
+        actor = require_supervisor(self.db, supervisor, pin, bench=self.settings.bench)
         if self._open is not None:
             raise UserError(
                 "本工位还有未完成的包裹，请先完成或取消",

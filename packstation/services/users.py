@@ -109,6 +109,9 @@ def authenticate(
     """The user when name and PIN match; PermissionDeniedError when they do not, or
     ThrottledError (with the seconds to wait) while wrong PINs in a row make it wait."""
     name = name.strip()
+    if not _storable_name(name):  # no user has it, and it cannot key a throttle row
+        pin_matches(pin, dummy_pin_hash())
+        raise PermissionDeniedError(*_DENIED)
     with db.transaction() as conn:
         failures, last_failure = _locked_throttle(conn, name)
         now = clock()
@@ -133,6 +136,10 @@ def authenticate(
     if not matched or row is None:
         raise PermissionDeniedError(*_DENIED)
     return UserInfo(row.name, Role(row.role))
+
+
+def _storable_name(name: str) -> bool:
+    return 0 < len(name) <= 200 and name.isprintable()
 
 
 def _locked_throttle(conn: Connection, name: str) -> tuple[int, datetime | None]:
@@ -199,7 +206,7 @@ def add_user(
     PIN unless `pin` is given.
     """
     name = name.strip()
-    if not name or len(name) > 200 or not name.isprintable():
+    if not _storable_name(name):
         raise UserError(
             "用户名不能为空，且不超过 200 个可打印字符",
             "user name must be 1-200 printable characters",

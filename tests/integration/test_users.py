@@ -293,3 +293,11 @@ def test_a_badge_names_its_user_and_two_users_cannot_share_one(db: Database) -> 
     with db.session() as session:
         stored = session.scalars(select(users.User.badge_hash)).all()
     assert "BADGE-0042" not in stored and len([s for s in stored if s]) == 1
+
+
+def test_names_no_user_can_have_are_refused_like_unknown_ones(db: Database) -> None:
+    for name in ("", "x" * 201, "bo\x00ss", "boss\n2"):
+        with pytest.raises(PermissionDeniedError):
+            authenticate(db, name, "2468")
+        with pytest.raises(users.UserError):
+            add_user(db, name, "packer", "2468")
