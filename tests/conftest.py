@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NoReturn
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,9 +28,13 @@ from packstation.storage.engine import make_engine
 from packstation.storage.schema import upgrade
 from packstation.storage.tables import Base
 
+# Hypothesis keeps its examples and caches outside the checkout (not in ./.hypothesis).
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "packstation-hypothesis")
+
 PG_URL = os.environ.get("PACKSTATION_TEST_PG", "postgresql+psycopg://root@127.0.0.1:5432/test")
 REQUIRE_PG = bool(os.environ.get("PACKSTATION_REQUIRE_POSTGRES"))
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+CHECKOUT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -97,12 +104,42 @@ def db(db_url: str) -> Iterator[Database]:
     database.dispose()
 
 
+def _untracked() -> set[str] | None:
+    """Files in the checkout that git neither tracks nor ignores; None outside a git
+    checkout (an installed copy)."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--others", "--exclude-standard", "--directory"],
+            cwd=CHECKOUT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return set(listed.stdout.splitlines())
+
+
+_UNTRACKED_BEFORE: set[str] | None = None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    global _UNTRACKED_BEFORE
+    _UNTRACKED_BEFORE = _untracked()
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """With PostgreSQL required, a run in which its tests were skipped is a failed run."""
-    if not REQUIRE_PG:
-        return
+    """A run that leaves new files in the checkout fails (tests write to tmp_path); with
+    PostgreSQL required, a run in which its tests were skipped is a failed run."""
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is None:
+    after = _untracked()
+    if reporter is not None and _UNTRACKED_BEFORE is not None and after is not None:
+        left = sorted(after - _UNTRACKED_BEFORE)
+        if left:
+            reporter.write_line(f"The tests left files in the checkout: {left}", red=True)
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    if not REQUIRE_PG or reporter is None:
         return
     skipped = [r for r in reporter.stats.get("skipped", []) if "postgres" in r.keywords]
     passed = [r for r in reporter.stats.get("passed", []) if "postgres" in r.keywords]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ COMMAND_MODULES = (
     "packstation.cli.pack",
     "packstation.cli.importing",
     "packstation.cli.export",
+    "packstation.cli.order",
     "packstation.cli.address",
     "packstation.cli.rules",
     "packstation.cli.stats",
@@ -88,6 +90,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `packstation … | head`: the reader has all it wanted
+        _quiet_stdout()
+        return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush of the closed pipe
+    cannot fail again at exit (the recipe in Python's `signal` documentation)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests capture it)
+        pass
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
 import sys
 from datetime import UTC, datetime
@@ -43,3 +44,13 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
         default=argparse.SUPPRESS,
         help="SQLAlchemy URL (default: $PACKSTATION_DB or the user data SQLite)",
     )
+
+
+def supervisor_pin(pin: str | None) -> str:
+    """The supervisor's PIN: the option's value, else asked on the terminal (unechoed), else
+    the first line of stdin (scripts)."""
+    if pin is not None:
+        return pin
+    if sys.stdin.isatty():
+        return getpass.getpass("主管 PIN / supervisor PIN: ")
+    return sys.stdin.readline().strip()

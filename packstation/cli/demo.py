@@ -1,72 +1,104 @@
-"""`packstation demo [--db URL]`: seed a demo database and say what to try next."""
+"""`packstation demo [--db URL]`: seed the database with demo data and say what to try next.
+
+The demo goes into the database every other command uses (`--db`, `$PACKSTATION_DB`, or
+the default file), so the commands it prints work as printed: with the program as it was
+started (`.venv/bin/packstation` right after the README's install command) and no `--db`
+unless one was given.
+"""
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
+import sys
+from pathlib import Path
 from typing import Any
 
-from platformdirs import user_data_path
 from sqlalchemy import select
 
-from packstation.bootstrap import classifier, open_database
-from packstation.cli.common import add_db_option
-from packstation.services.demo import DEMO_USERS, seed_demo
+from packstation.bootstrap import classifier
+from packstation.cli.common import add_db_option, database
+from packstation.services.demo import DEMO_BENCH, DEMO_PRINTER, DEMO_USERS, seed_demo
+from packstation.services.users import find_user
 from packstation.storage.database import Database
-from packstation.storage.tables import Barcode, Order, OrderLine, Product
+from packstation.storage.engine import default_url
+from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "demo", help="建立演示数据库 / seed a demo database (mock printer, no hardware)"
+        "demo", help="写入演示数据 / seed demo data (mock printer, no hardware)"
     )
     parser.add_argument("--orders", type=int, default=240, help="how many demo orders")
     add_db_option(parser)
     parser.set_defaults(func=_demo)
 
 
-def demo_url() -> str:
-    """The demo lives in its own file, never in the real default database."""
-    path = user_data_path("PackStation", appauthor=False, ensure_exists=True) / "demo.db"
-    return f"sqlite:///{path}"
-
-
 def _demo(args: argparse.Namespace) -> int:
-    url = args.db or demo_url()
-    db = open_database(url)
+    db = database(args)
     summary = seed_demo(db, classifier(db), orders=max(1, args.orders))
-    print(f"演示数据库 / demo database: {url}")
+    url = getattr(args, "db", None)
+    print(f"数据库 / database: {url or default_url()}")
     print(
         f"新建订单 / orders created: {summary.orders_created}, "
         f"已有 / already there: {summary.orders_unchanged}"
     )
-    users = ", ".join(f"{name} ({role}, PIN {pin})" for name, role, pin in DEMO_USERS)
-    print(f"演示用户 / demo users: {users}")
+    users = [(n, r, pin) for n, r, pin in DEMO_USERS if _has(db, n, r)]
+    listed = ", ".join(f"{name} ({role}, PIN {pin})" for name, role, pin in users)
+    print(f"演示用户 / demo users: {listed}")
+    if len(users) < len(DEMO_USERS):
+        print(
+            "数据库已有主管，未添加演示主管 / the database has supervisors already: the demo "
+            "supervisor was not added"
+        )
+    print(f"演示工位 / demo bench: {DEMO_BENCH} (printer {DEMO_PRINTER})")
     order_no, codes = _example(db)
-    command = ["packstation", "--db", url, "pack", order_no, *[f"--scan={c}" for c in codes]]
+    db_option = ["--db", url] if url else []
+    run = [*program(), *db_option]
+    pack = [*run, "pack", order_no, "--bench", DEMO_BENCH, *[f"--scan={c}" for c in codes]]
     print(
-        "图形界面将在后续版本提供；现在可以这样试打包一个订单 / "
-        "The bench window comes in a later release; try packing an order now:"
+        "图形界面将在后续版本提供；现在可以这样打包一个订单、打印面单、查看统计 / "
+        "The bench window comes in a later release; pack an order, print its label and "
+        "see the figures:"
     )
-    print("  " + shlex.join(command))
-    print("  " + shlex.join(["packstation", "--db", url, "stats"]))
+    print("  " + shlex.join(pack))
+    print("  " + shlex.join([*run, "print-queue", "--bench", DEMO_BENCH, "--once"]))
+    print("  " + shlex.join([*run, "stats"]))
     return 0
 
 
+def program() -> list[str]:
+    """How to start this program again from the same shell: `packstation` when that is
+    what PATH finds, the script as it was started otherwise, or `python -m packstation`."""
+    script = Path(sys.argv[0])
+    if script.stem == "packstation" and script.is_file():
+        on_path = shutil.which("packstation")
+        if on_path and Path(on_path).resolve() == script.resolve():
+            return ["packstation"]
+        return [sys.argv[0]]
+    return [sys.executable, "-m", "packstation"]
+
+
+def _has(db: Database, name: str, role: str) -> bool:
+    user = find_user(db, name)
+    return user is not None and user.role == role
+
+
 def _example(db: Database) -> tuple[str, list[str]]:
-    """A packable priority order and the codes that pack it."""
+    """A packable priority order nobody has opened, and the codes that pack it."""
     with db.session() as session:
-        order = session.scalar(
-            select(Order)
-            .where(
-                Order.status == "paid",
-                Order.intercept_reason.is_(None),
-                Order.priority.is_not(None),
-            )
-            .order_by(Order.id)
+        packable = select(Order).where(
+            Order.status == "paid",
+            Order.intercept_reason.is_(None),
+            ~Order.id.in_(select(PackSession.order_id)),
         )
+        order = session.scalar(packable.where(Order.priority.is_not(None)).order_by(Order.id))
         if order is None:
-            order = session.scalar(select(Order).where(Order.status == "paid"))
+            order = session.scalar(packable.order_by(Order.id))
+        if order is None:  # every demo order packed already: show one anyway
+            order = session.scalar(select(Order).order_by(Order.id))
+        assert order is not None  # the demo just imported its orders
         codes: list[str] = []
         for sku, quantity in session.execute(
             select(OrderLine.sku, OrderLine.quantity).where(OrderLine.order_id == order.id)

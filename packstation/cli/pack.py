@@ -1,23 +1,33 @@
 """`packstation pack ORDER_OR_CODE --scan CODE ...`: the bench flow, scripted.
 
 Each --scan is a deliberate scan (no bounce window). The scans go through the same
-service as the bench's scanner, in order, and each is committed before the next.
+service as the bench's scanner, in order, and each is committed before the next. A
+script packs one order per call: a --scan after its box completed is an extra unit of
+that box (take it out), never the start of the next order. The command only reports what
+this call did: an order packed before, or open at another bench, is an error (exit 1),
+and the print job it shows is the one its own completion queued.
 """
 
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from sqlalchemy import select
 
+from packstation.bootstrap import print_worker
 from packstation.cli.common import add_db_option, database, print_json
+from packstation.domain.codes import CodeRules, normalise
 from packstation.domain.orders import DONE_STATUSES, stop_reason
+from packstation.domain.scanning import judge_unit
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.messages import verdict_text
-from packstation.services.boxes import ScanResult
+from packstation.services import packing_store
+from packstation.services.boxes import Box, ScanResult
 from packstation.services.packing import PackingStation, StationSettings
+from packstation.services.printing import JobOutcome
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
 
@@ -44,7 +54,8 @@ def register(subparsers: Any) -> None:
         "--printer",
         default=None,
         metavar="SPEC",
-        help="printer for the waybill (mock, tcp:HOST:PORT, usb:VID:PID, …)",
+        help="print the waybill on this printer when the box completes (mock, "
+        "tcp:HOST:PORT, usb:VID:PID, …); without it the label waits in the print queue",
     )
     parser.add_argument(
         "--single-item-wave",
@@ -86,18 +97,19 @@ def _pack(args: argparse.Namespace) -> int:
         opened = station.scan(args.order, live=False)
         _refuse_unopenable(opened, args.order)
         order_no = opened.order_no
-    results = [station.scan(code, live=False) for code in args.scan]
-    document = _document(db, order_no, results)
+    results = _scan_all(db, station, args.scan, opened)
+    station.close()
+    own = ([opened] if opened else []) + results
+    job_id = next((r.print_job_id for r in own if r.print_job_id is not None), None)
+    printed = _print_own_job(db, job_id, args) if job_id is not None and args.printer else None
+    document = _document(db, order_no, opened, results, job_id)
     if args.json:
         print_json(document)
     else:
-        for result in ([opened] if opened else []) + results:
-            print(
-                f"{result.verdict.value:<22} {result.code:<20} {verdict_text(result.verdict)}"
-                f" / {verdict_text(result.verdict, 'en')}"
-            )
+        for result in own:
+            print(f"{result.verdict.value:<22} {result.code:<20} {_text(result, args, printed)}")
         print(f"订单 / order {document['order_no']}: {document['state']}")
-    return 0
+    return _exit_code(results, printed)
 
 
 def _refuse_unopenable(opened: ScanResult, code: str) -> None:
@@ -110,29 +122,113 @@ def _refuse_unopenable(opened: ScanResult, code: str) -> None:
             f"order {opened.order_no} is open at bench {opened.other_bench}; "
             "a supervisor can take it over",
         )
+    if opened.verdict is Verdict.ALREADY_PACKED:
+        raise UserError(
+            f"订单 {opened.order_no} 已打包，请勿重复发货",
+            f"order {opened.order_no} is already packed: do not ship it twice",
+        )
 
 
-def _document(db: Database, order_no: str | None, results: list[ScanResult]) -> dict[str, Any]:
+def _scan_all(
+    db: Database, station: PackingStation, codes: list[str], opened: ScanResult | None
+) -> list[ScanResult]:
+    """Each code through the bench's service until the box completes; what follows is
+    judged against the completed box (an extra unit to take out), not stored."""
+    results: list[ScanResult] = []
+    completed = opened.box if opened and opened.verdict is Verdict.ORDER_COMPLETE else None
+    for code in codes:
+        if completed is None:
+            result = station.scan(code, live=False)
+            if result.verdict is Verdict.ORDER_COMPLETE:
+                completed = result.box
+        else:
+            result = _extra_unit(db, completed, code)
+        results.append(result)
+    return results
+
+
+def _extra_unit(db: Database, box: Box, raw: str) -> ScanResult:
+    """A scan after the box completed, judged as the bench would judge one more unit."""
+    scanned = normalise(raw, CodeRules())
+    with db.transaction() as conn:
+        resolution = packing_store.resolve(conn, scanned)
+    verdict = judge_unit(
+        {line.sku: line.required for line in box.lines},
+        {line.sku: line.packed for line in box.lines},
+        resolution,
+    )
+    match = resolution.match
+    return ScanResult(verdict, scanned.code, box.order_no, match.sku if match else None, box=box)
+
+
+def _print_own_job(db: Database, job_id: int, args: argparse.Namespace) -> JobOutcome | None:
+    """Print the label this call's completion queued, on `--printer`, now.
+
+    Until the print service offers `print_now(db, job_id, printer_spec)`, a print worker
+    for this bench sends just this job. None when another worker took it meanwhile.
+    """
+    worker = print_worker(db, bench=args.bench, default_spec=args.printer)
+    job = next((j for j in worker.due_jobs() if j.id == job_id), None)
+    return worker.process(job) if job is not None else None
+
+
+def _text(result: ScanResult, args: argparse.Namespace, printed: JobOutcome | None) -> str:
+    """The verdict's words; a completed box says what really happened to its label."""
+    if result.verdict is not Verdict.ORDER_COMPLETE:
+        return f"{verdict_text(result.verdict)} / {verdict_text(result.verdict, 'en')}"
+    if args.pre_printed:
+        return "订单完成（预打面单，不再打印） / order complete (pre-printed waybill)"
+    if printed is None and args.printer:
+        return "订单完成，面单在打印队列中 / order complete: the label is in the print queue"
+    if printed is None:
+        return (
+            "订单完成，面单已加入打印队列（由 packstation print-queue 打印） / order complete: "
+            "label queued for the print queue (packstation print-queue prints it)"
+        )
+    if printed.state == "printed":
+        return f"订单完成，面单已打印 / order complete: label printed on {printed.printer_spec}"
+    return (
+        f"订单完成，面单未打印：{printed.zh} / order complete, label NOT printed: {printed.en}"
+    )
+
+
+def _exit_code(results: list[ScanResult], printed: JobOutcome | None) -> int:
+    """1 when a supervisor moved the box away mid-way or the label failed to print."""
+    if any(r.verdict is Verdict.IN_PROGRESS_ELSEWHERE for r in results):
+        print(
+            "packstation: 此订单已被转到其他工位 / this order was moved to another bench",
+            file=sys.stderr,
+        )
+        return 1
+    if printed is not None and printed.state != "printed":
+        print(
+            f"packstation: 面单未打印，任务仍在队列中：{printed.zh} / the label did not print "
+            f"and stays queued: {printed.en}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _document(
+    db: Database,
+    order_no: str | None,
+    opened: ScanResult | None,
+    results: list[ScanResult],
+    job_id: int | None,
+) -> dict[str, Any]:
+    """The contract's document, from this call's own session and print job only."""
+    own_session = next((r.box.session_id for r in reversed(results) if r.box), None)
+    if own_session is None and opened is not None and opened.box is not None:
+        own_session = opened.box.session_id
     with db.session() as session:
         order = session.scalar(select(Order).where(Order.order_no == order_no))
-        last = (
-            session.scalar(
-                select(PackSession)
-                .where(PackSession.order_id == order.id)
-                .order_by(PackSession.id.desc())
-                .limit(1)
-            )
-            if order
+        session_state = (
+            session.scalar(select(PackSession.state).where(PackSession.id == own_session))
+            if own_session is not None
             else None
         )
-        job = (
-            session.scalar(
-                select(PrintJob).where(PrintJob.session_id == last.id).order_by(PrintJob.id)
-            )
-            if last
-            else None
-        )
-        state = _state(order, last.state if last else None)
+        job = session.get(PrintJob, job_id) if job_id is not None else None
         print_job = (
             None
             if job is None
@@ -144,9 +240,13 @@ def _document(db: Database, order_no: str | None, results: list[ScanResult]) -> 
                 "idempotency_key": job.idempotency_key,
             }
         )
+        state = _state(order, session_state)
+        priority = order.priority if order is not None else None
     return {
         "order_no": order_no,
         "state": state,
+        "opening": opened.verdict.value if opened is not None else None,
+        "priority": priority,
         "verdicts": [r.verdict.value for r in results],
         "print_job": print_job,
     }

@@ -1,4 +1,5 @@
-"""Audit records: who overrode what, when. Written in the caller's transaction."""
+"""Audit records: who overrode what, when, and at which bench. Written in the caller's
+transaction, so a record exists exactly when the change it describes does."""
 
 from __future__ import annotations
 
@@ -12,14 +13,22 @@ from packstation.storage.tables import AuditRecord
 
 
 def record_audit(
-    conn: Connection, actor: str, action: str, target: str, detail: dict[str, Any] | None = None
+    conn: Connection,
+    actor: str,
+    action: str,
+    target: str,
+    detail: dict[str, Any] | None = None,
+    *,
+    bench: str | None = None,
+    at: datetime | None = None,
 ) -> None:
     conn.execute(
         insert(AuditRecord).values(
-            at=datetime.now(UTC),
+            at=at or datetime.now(UTC),
             actor=actor,
             action=action,
             target=target,
+            bench=bench,
             detail=json.dumps(detail or {}, ensure_ascii=False, sort_keys=True),
         )
     )

@@ -9,6 +9,8 @@ import random
 from contextlib import suppress
 from dataclasses import dataclass
 
+from sqlalchemy import update
+
 from packstation.domain.codes import gtin_check_digit
 from packstation.importers.records import (
     BarcodeSpec,
@@ -19,10 +21,15 @@ from packstation.importers.records import (
     ParsedFile,
 )
 from packstation.services.importing import Classifier, ImportSummary, import_parsed
-from packstation.services.users import UserExistsError, add_user
+from packstation.services.packing_store import register_bench
+from packstation.services.users import PermissionDeniedError, UserExistsError, add_user
 from packstation.storage.database import Database
+from packstation.storage.tables import Bench
 
 DEMO_USERS = (("packer1", "packer", "0000"), ("supervisor", "supervisor", "1234"))
+DEMO_BADGES = {"packer1": "PSBADGE-PACKER1", "supervisor": "PSBADGE-SUPERVISOR"}
+DEMO_BENCH = "demo"  # registered with the mock printer, so the demo's labels print
+DEMO_PRINTER = "mock"
 
 # (address without street, street) — priority cities first, then look-alikes and neighbours.
 PLACES = (
@@ -147,12 +154,21 @@ _PACKS = frozenset(sku for i, (sku, _t) in enumerate(ITEMS) if i % 4 == 2)
 
 
 def seed_demo(db: Database, classify: Classifier, orders: int = 240) -> ImportSummary:
-    """Load the demo catalogue, orders and users (idempotent: a second run adds nothing)."""
+    """Load the demo catalogue, orders, users and bench (idempotent: a second run adds
+    nothing). The demo supervisor is only added to a database without supervisors: a
+    known PIN must never become a way into a real one."""
     data = demo_data(orders)
     summary = import_parsed(
         db, ParsedFile("demo", orders=data.orders, products=data.products), classify
     )
     for name, role, pin in DEMO_USERS:
-        with suppress(UserExistsError):  # from an earlier run
-            add_user(db, name, role, pin)
+        with suppress(UserExistsError, PermissionDeniedError):  # an earlier run; real people
+            add_user(db, name, role, pin, badge=DEMO_BADGES[name])
+    with db.transaction() as conn:
+        register_bench(conn, DEMO_BENCH, DEMO_PRINTER)
+        conn.execute(  # a demo bench left without a printer by an older version
+            update(Bench)
+            .where(Bench.name == DEMO_BENCH, Bench.printer_spec == "")
+            .values(printer_spec=DEMO_PRINTER)
+        )
     return summary

@@ -145,7 +145,7 @@ class PackingStation:
 
     def take_over(self, order_code: str, supervisor: str, pin: str) -> ScanResult:
         """Move an order's open session from another bench to this one (supervisor only)."""
-        actor = require_supervisor(self.db, supervisor, pin)
+        actor = require_supervisor(self.db, supervisor, pin, bench=self.settings.bench)
         if self._open is not None:
             raise UserError(ErrorCode.BENCH_BOX_OPEN)
         scanned = normalise(order_code, self.settings.code_rules)

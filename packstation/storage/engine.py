@@ -15,8 +15,8 @@ from typing import Any
 
 from platformdirs import user_data_path
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import DBAPIError, NoSuchModuleError
 
 from packstation.errors import UserError
 
@@ -40,20 +40,49 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
     # on local PostgreSQL). A connection the server dropped fails its next transaction
     # before anything is acknowledged; SQLAlchemy then replaces the pool's connections.
     kwargs.setdefault("pool_recycle", 1800)
-    return create_engine(url, **kwargs)
+    return _create(url, **kwargs)
+
+
+def _create(url: str, **kwargs: Any) -> Engine:
+    """create_engine, with a database this build cannot talk to as a UserError."""
+    try:
+        return create_engine(url, **kwargs)
+    except (ImportError, NoSuchModuleError) as exc:
+        scheme = url.split(":", 1)[0]
+        raise UserError(
+            f"不支持的数据库或未安装其驱动：{scheme}（支持 sqlite 和 postgresql）",
+            f"unsupported database or its driver is not installed: {scheme} "
+            "(sqlite and postgresql are supported)",
+        ) from exc
 
 
 def normalise_url(url: str) -> str:
-    """Accept plain `postgresql://` and route it to psycopg 3; reject what is not a URL."""
+    """Accept plain `postgresql://` and route it to psycopg 3; reject what is not a URL,
+    and a SQLite file in a folder that does not exist (a typo must not quietly start an
+    empty database somewhere new)."""
     try:
         parsed = make_url(url)
     except Exception as exc:
         raise UserError(f"数据库地址无效：{url}", f"invalid database URL: {url}") from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
-    if parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:"):
-        Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    folder = _sqlite_folder(parsed)
+    if folder is not None and not folder.is_dir():
+        raise UserError(
+            f"数据库文件夹不存在：{folder}",
+            f"the folder of the database file does not exist: {folder}",
+        )
     return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_folder(parsed: URL) -> Path | None:
+    """The folder a SQLite file URL puts its file in; None for memory and `file:` URIs
+    (SQLite resolves those itself)."""
+    database = parsed.database or ""
+    uri = database.startswith("file:") or parsed.query.get("uri") is not None
+    if not parsed.drivername.startswith("sqlite") or database in ("", ":memory:") or uri:
+        return None
+    return Path(database).expanduser().parent
 
 
 # How long a SQLite writer waits for another's transaction before giving up (a bench's
@@ -62,7 +91,7 @@ BUSY_TIMEOUT_MS = 10_000
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
-    engine = create_engine(url, **kwargs)
+    engine = _create(url, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:

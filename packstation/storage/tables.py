@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from sqlalchemy import (
     BigInteger,
     DateTime,
+    Dialect,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     text,
 )
@@ -32,7 +34,32 @@ BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincremen
 Key = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
 Code = Annotated[str, mapped_column(String(128))]
 Name = Annotated[str, mapped_column(String(200))]
-Timestamp = Annotated[datetime, mapped_column(DateTime(timezone=True))]
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """A point in time, read back timezone-aware in UTC on every backend.
+
+    SQLite keeps no zone (SQLAlchemy stores the wall time and drops the offset) and
+    PostgreSQL answers in the session's zone; both read back as the same UTC instant.
+    Stored as UTC; a naive value is taken as UTC (what every writer here means).
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        utc = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = Annotated[datetime, mapped_column(UtcDateTime)]
 
 
 def utcnow() -> datetime:
@@ -86,7 +113,7 @@ class Order(Base):
     intercept_reason: Mapped[str | None] = mapped_column(String(32))
     imported_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    packed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    packed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class OrderLine(Base):
@@ -119,7 +146,20 @@ class User(Base):
     name: Mapped[Name] = mapped_column(unique=True)
     role: Mapped[str] = mapped_column(String(16))
     pin_hash: Mapped[str] = mapped_column(String(200))
+    # SHA-256 of the badge code: looked up by equality, and a copy of the table does not
+    # give away the codes to print a fake badge.
+    badge_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class LoginThrottle(Base):
+    """Wrong PINs in a row per name (known or not), so every process and bench sees the
+    same wait. Reset by a right PIN."""
+
+    __tablename__ = "login_throttle"
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class PackSession(Base):
@@ -144,7 +184,7 @@ class PackSession(Base):
     order_version: Mapped[int]
     taken_over_from: Mapped[int | None] = mapped_column(BigId, ForeignKey("pack_sessions.id"))
     opened_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class ScanEvent(Base):
@@ -184,7 +224,7 @@ class PrintJob(Base):
     error_params: Mapped[str | None] = mapped_column(Text)  # JSON object of the code's values
     created_at: Mapped[Timestamp] = mapped_column(default=utcnow)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
-    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class AuditRecord(Base):
@@ -196,6 +236,7 @@ class AuditRecord(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(64))
     target: Mapped[str] = mapped_column(String(200), default="")
+    bench: Mapped[str | None] = mapped_column(String(200))  # where it happened, when known
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shlex
 import subprocess
 import sys
@@ -12,6 +13,8 @@ import pytest
 from sqlalchemy import func, select
 
 from packstation.cli import main
+from packstation.domain.verdicts import Verdict
+from packstation.services.packing import PackingStation, StationSettings
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Bench, Order, PrintJob
 
@@ -123,8 +126,10 @@ def test_pack_resumes_the_bench_box_across_invocations(
         "--scan",
         "6901234567892",
     )
-    assert second["verdicts"] == ["order_complete", "not_found"]
+    # The last scan came after the box completed: an extra unit to take out, not a new order.
+    assert second["verdicts"] == ["order_complete", "over_quantity"]
     assert second["state"] == "completed"
+    assert second["opening"] is None  # the bench's open box was resumed, nothing opened
 
 
 def test_cancelled_and_refunded_orders_come_out_intercepted(
@@ -221,14 +226,44 @@ def test_demo_seeds_every_situation_and_says_what_to_run_next(
     assert {"paid", "cancelled", "refunded"} <= statuses
     assert len(cities) >= 20
     assert pack_codes and code128
-    # The command it suggests really packs the order.
-    suggested = shlex.split(next(line for line in out.splitlines() if " pack " in line))
-    doc = run_json(capsys, *suggested[1:], "--json")
-    assert doc["state"] == "completed" and doc["verdicts"][-1] == "order_complete"
+    # The commands it suggests work as printed: the order is packed and its label printed.
+    suggested = [shlex.split(line) for line in out.splitlines() if line.startswith("  ")]
+    assert [argv[5] for argv in suggested] == ["pack", "print-queue", "stats"]
+    pack, print_queue, _stats = (run_printed(argv) for argv in suggested)
+    assert "order_complete" in pack and "queued" in pack
+    assert "printed on mock" in print_queue
     before = run_json(capsys, "--db", db_url, "stats", "--json")["orders_total"]
     code, _out, err = run(capsys, "demo", "--db", db_url)  # a second run adds nothing
     assert code == 0, err
     assert run_json(capsys, "--db", db_url, "stats", "--json")["orders_total"] == before
+
+
+def run_printed(argv: list[str], **env: str) -> str:
+    """Run a command line exactly as the program printed it; its stdout."""
+    result = subprocess.run(
+        argv, capture_output=True, text=True, timeout=120, env={**os.environ, **env}
+    )
+    assert result.returncode == 0, (argv, result.stderr)
+    return result.stdout
+
+
+def test_demo_seeds_the_default_database_the_other_commands_use(tmp_path: Path) -> None:
+    """After the README's install command: `.venv/bin/packstation demo`, then what it says."""
+    script = Path(sys.executable).with_name("packstation")
+    env = {"XDG_DATA_HOME": str(tmp_path / "data"), "PACKSTATION_DB": "", "PATH": "/usr/bin:/bin"}
+    out = run_printed([str(script), "demo", "--orders", "12"], **env)
+    suggested = [shlex.split(line) for line in out.splitlines() if line.startswith("  ")]
+    assert [argv[:2] for argv in suggested] == [
+        [str(script), "pack"],
+        [str(script), "print-queue"],
+        [str(script), "stats"],
+    ]
+    assert "printed on mock" in run_printed(suggested[0], **env) + run_printed(
+        suggested[1], **env
+    )
+    stats = json.loads(run_printed([str(script), "stats", "--json"], **env))
+    assert stats["orders_total"] == 12 and stats["orders_packed"] == 1
+    assert (tmp_path / "data" / "PackStation" / "packstation.db").is_file()
 
 
 @pytest.mark.parametrize(
@@ -240,6 +275,8 @@ def test_demo_seeds_every_situation_and_says_what_to_run_next(
         ["--db", "::nonsense::", "stats"],
         ["stats", "--since", "yesterday"],
         ["--db", "postgresql://nobody@127.0.0.1:1/none", "stats"],
+        ["--db", "mysql://nobody@127.0.0.1/none", "stats"],
+        ["--db", "sqlite:////no/such/dir/x.db", "stats"],
     ],
 )
 def test_user_mistakes_never_show_a_traceback(argv: list[str], tmp_path: Path) -> None:
@@ -360,3 +397,80 @@ def test_single_item_wave_opens_the_oldest_order_of_just_that_product(
     with db.session() as session:
         assert session.scalars(select(Bench.name)).all() == ["W1"]
     db.dispose()
+
+
+def test_pack_json_says_how_the_order_opened_and_its_priority_city(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    doc = run_json(capsys, "--db", db_url, "pack", "T1003", "--json")
+    assert (doc["opening"], doc["priority"], doc["state"]) == ("order_opened", "beijing", "open")
+    doc = run_json(capsys, "--db", db_url, "pack", "T1002", "--bench", "B2", "--json")
+    assert (doc["opening"], doc["priority"]) == ("order_opened", None)
+    doc = run_json(capsys, "--db", db_url, "pack", "T1009", "--bench", "B3", "--json")
+    assert (doc["opening"], doc["state"]) == ("intercepted", "intercepted")
+
+
+def test_packing_an_order_another_bench_completed_fails_and_shows_no_print_job(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    run(capsys, "--db", db_url, "user", "add", "boss", "--role", "supervisor", "--pin", "2468")
+    started = run_json(capsys, "--db", db_url, "pack", "T1003", "--bench", "B1", "--json",
+                       "--scan=6901234567892")
+    assert started["state"] == "open"
+    db = Database.from_url(db_url)
+    other = PackingStation(db, StationSettings(bench="B2"))
+    other.take_over("T1003", "boss", "2468")
+    assert other.scan("6901234567892", live=False).verdict is Verdict.OK
+    won = other.scan("6901234567892", live=False)
+    assert won.verdict is Verdict.ORDER_COMPLETE and won.print_job_id is not None
+    other.close()
+    db.dispose()
+    # Bench B1 comes back to its box: B2 won it, and B2's label is not B1's.
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1003", "--bench", "B1", "--json",
+                         "--scan=6901234567892")
+    assert code == 1 and out == ""
+    assert "already packed" in err and err.count("\n") == 1
+
+
+def test_a_completed_box_says_its_label_is_queued_unless_it_printed(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_json(capsys, "--db", db_url, "import", str(GENERIC), "--json")
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1002", "--scan=6930000000028",
+                         "--scan=6930000000028")
+    assert code == 0, err
+    assert "正在打印" not in out and "printing" not in out
+    assert "queued for the print queue" in out
+    assert "over_quantity" in out.splitlines()[2]  # the second mug: an extra unit
+    doc = run_json(capsys, "--db", db_url, "pack", "T1003", "--printer", "mock", "--json",
+                   *["--scan=6901234567892"] * 3)
+    assert doc["print_job"]["state"] == "printed" and doc["print_job"]["printer"] == "mock"
+    code, out, err = run(capsys, "--db", db_url, "pack", "T1005", "--bench", "B5",
+                         "--printer", "tcp:127.0.0.1:1", *["--scan=6930000000028"] * 2)
+    assert code == 1
+    assert "label NOT printed" in out and "stays queued" in err
+    stats = run_json(capsys, "--db", db_url, "stats", "--json")
+    assert stats["print_jobs_pending"] >= 1  # T1002's label, and T1005's waiting to retry
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`packstation import BAD.csv | head -2`: the reader stops early, no traceback."""
+    bad = tmp_path / "bad.csv"
+    header = GENERIC.read_text(encoding="utf-8").splitlines()[0]
+    rows = [f"X{i},taobao,paid,A,1,addr,,,,YTO,,SKU,T,many,1" for i in range(20_000)]
+    bad.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    env = {**os.environ, "PACKSTATION_DB": f"sqlite:///{tmp_path / 'x.db'}"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "packstation", "import", str(bad)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = proc.stdout.readline()
+    proc.stdout.close()  # as `head -1` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) != 0
+    assert first and "Traceback" not in err and "BrokenPipe" not in err

@@ -128,18 +128,16 @@ def test_print_test_reports_a_fault_in_both_languages(
     assert code == 1 and "bogus:thing" in err
 
 
-def test_pack_then_print_queue_once_prints_on_the_emulator(
+def test_pack_with_a_printer_prints_its_label_on_the_emulator_once(
     imported: str, capsys: pytest.CaptureFixture[str], emulator: PrinterEmulator
 ) -> None:
     scans = [a for s in T1001_SCANS for a in ("--scan", s)]
-    code, _, err = run(
+    code, out, err = run(
         capsys, "--db", imported, "pack", "T1001", "--printer", emulator.spec, "--json", *scans
     )
     assert code == 0, err
-    code, out, err = run(capsys, "--db", imported, "print-queue", "--once", "--json")
-    assert code == 0, err
-    doc = json.loads(out)
-    assert doc["printed"] == 1 and doc["jobs"][0]["printer_spec"] == emulator.spec
+    job = json.loads(out)["print_job"]
+    assert job["state"] == "printed" and job["printer"] == emulator.spec
     assert emulator.wait_for_labels(1, timeout=10)
     assert ("Code128", T1001_WAYBILL) in codes(emulator.labels[0].image)
     code, out, _ = run(capsys, "--db", imported, "print-queue", "--once", "--json")

@@ -17,7 +17,7 @@ from packstation.services.destinations import (
     set_rules,
 )
 from packstation.services.packing import PackingStation, StationSettings
-from packstation.services.users import PermissionDeniedError, add_user
+from packstation.services.users import USER_ACTIONS, PermissionDeniedError, add_user
 from packstation.services.waybills import waybill_for_order
 from packstation.storage.database import Database
 from packstation.storage.tables import AuditRecord, Order
@@ -32,9 +32,9 @@ def priority_of(db: Database, order_no: str) -> str | None:
 def audit_actions(db: Database) -> list[tuple[str, str, dict]]:
     with db.session() as session:
         rows = session.execute(
-            select(AuditRecord.actor, AuditRecord.action, AuditRecord.detail).order_by(
-                AuditRecord.id
-            )
+            select(AuditRecord.actor, AuditRecord.action, AuditRecord.detail)
+            .where(AuditRecord.action.not_in(USER_ACTIONS))
+            .order_by(AuditRecord.id)
         ).all()
     return [(actor, action, json.loads(detail)) for actor, action, detail in rows]
 

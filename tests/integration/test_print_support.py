@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from packstation.services.print_jobs import JobError
-from packstation.services.users import add_user
+from packstation.services.users import USER_ACTIONS, add_user
 from packstation.storage.database import Database
 from packstation.storage.tables import AuditRecord, PrintJob
 from tests.factories import TEE, load, order
@@ -64,9 +64,9 @@ def supervisor(db: Database, name: str = "boss", pin: str = "2468") -> tuple[str
 def audit_actions(db: Database) -> list[tuple[str, str, str]]:
     with db.session() as session:
         rows = session.execute(
-            select(AuditRecord.actor, AuditRecord.action, AuditRecord.target).order_by(
-                AuditRecord.id
-            )
+            select(AuditRecord.actor, AuditRecord.action, AuditRecord.target)
+            .where(AuditRecord.action.not_in(USER_ACTIONS))
+            .order_by(AuditRecord.id)
         )
         return [tuple(r) for r in rows]
 
