@@ -1,7 +1,7 @@
 """auth: badge codes, bench on audit records, wrong-PIN throttle
 
 Revision ID: 0003_auth
-Revises: 0001
+Revises: 0002_print_states
 Create Date: 2026-12-04 18:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_auth"
-down_revision = "0001"
+down_revision = "0002_print_states"
 branch_labels = None
 depends_on = None
 
