@@ -18,7 +18,27 @@ from packstation.services.printer_port import PortResult, PortStatus, PrintError
 from packstation.services.printing import JobOutcome, PrintWorker
 from packstation.services.printing import print_now as _print_now
 from packstation.storage.database import Database
+from packstation.storage.engine import default_url
+from packstation.storage.failures import database_failure
 from packstation.storage.schema import upgrade
+
+# The storage the CLI and the windows may name: the handle they pass to services, the
+# URL a command will use, and what a failing database means to a user.
+__all__ = [
+    "Database",
+    "check_printer_spec",
+    "classifier",
+    "database_failure",
+    "database_url",
+    "emulator_fault_modes",
+    "label_bytes",
+    "open_database",
+    "print_now",
+    "print_worker",
+    "printer_emulator",
+    "printer_for",
+    "printer_profiles",
+]
 
 
 def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
@@ -27,6 +47,12 @@ def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
     if migrate:
         upgrade(db.engine)
     return db
+
+
+def database_url(url: str | None = None) -> str:
+    """The database a command uses: `url` (`--db`), else `$PACKSTATION_DB`, else the SQLite
+    file in the user data directory."""
+    return url or default_url()
 
 
 def classifier(db: Database | None = None) -> Classifier:

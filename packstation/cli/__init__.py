@@ -14,11 +14,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import InterfaceError, OperationalError
-
+from packstation.bootstrap import database_failure
 from packstation.cli.lang import add_lang_option, langs_from_argv
 from packstation.errors import ErrorCode, UserError
-from packstation.i18n import translate_all
 
 # One line per sub-command module, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -80,18 +78,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         print(f"packstation: {exc.text(langs)}", file=sys.stderr)
         return 2 if isinstance(exc, UsageError) else 1
-    except (OperationalError, InterfaceError) as exc:  # server down, file locked, no access
-        reason = str(exc.orig or exc).strip().splitlines()[0]
-        if "database is locked" in reason:  # SQLite: another writer held on past the timeout
-            print(f"packstation: {translate_all(ErrorCode.DATABASE_BUSY, langs)}", file=sys.stderr)
-            return 1
-        unreachable = translate_all(ErrorCode.DATABASE_UNREACHABLE, langs, reason=reason)
-        print(f"packstation: {unreachable}", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `packstation … | head`: the reader has all it wanted
         _quiet_stdout()
+        return 1
+    except Exception as exc:  # server down, file locked, no access: one line; a bug: raise
+        failure = database_failure(exc)
+        if failure is None:
+            raise
+        print(f"packstation: {failure.text(langs)}", file=sys.stderr)
         return 1
 
 

@@ -9,9 +9,8 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
-from packstation.bootstrap import open_database
+from packstation.bootstrap import Database, open_database
 from packstation.errors import UserError
-from packstation.storage.database import Database
 
 
 def database(args: argparse.Namespace) -> Database:

@@ -15,15 +15,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
-from packstation.bootstrap import classifier
+from packstation.bootstrap import Database, classifier, database_url
 from packstation.cli.common import add_db_option, database
-from packstation.services.demo import DEMO_BENCH, DEMO_PRINTER, DEMO_USERS, seed_demo
+from packstation.services.demo import (
+    DEMO_BENCH,
+    DEMO_PRINTER,
+    DEMO_USERS,
+    example_order,
+    seed_demo,
+)
 from packstation.services.users import find_user
-from packstation.storage.database import Database
-from packstation.storage.engine import default_url
-from packstation.storage.tables import Barcode, Order, OrderLine, PackSession, Product
 
 
 def register(subparsers: Any) -> None:
@@ -39,7 +40,7 @@ def _demo(args: argparse.Namespace) -> int:
     db = database(args)
     summary = seed_demo(db, classifier(db), orders=max(1, args.orders))
     url = getattr(args, "db", None)
-    print(f"数据库 / database: {url or default_url()}")
+    print(f"数据库 / database: {database_url(url)}")
     print(
         f"新建订单 / orders created: {summary.orders_created}, "
         f"已有 / already there: {summary.orders_unchanged}"
@@ -53,7 +54,7 @@ def _demo(args: argparse.Namespace) -> int:
             "supervisor was not added"
         )
     print(f"演示工位 / demo bench: {DEMO_BENCH} (printer {DEMO_PRINTER})")
-    order_no, codes = _example(db)
+    order_no, codes = example_order(db)
     db_option = ["--db", url] if url else []
     run = [*program(), *db_option]
     pack = [*run, "pack", order_no, "--bench", DEMO_BENCH, *[f"--scan={c}" for c in codes]]
@@ -83,31 +84,3 @@ def program() -> list[str]:
 def _has(db: Database, name: str, role: str) -> bool:
     user = find_user(db, name)
     return user is not None and user.role == role
-
-
-def _example(db: Database) -> tuple[str, list[str]]:
-    """A packable priority order nobody has opened, and the codes that pack it."""
-    with db.session() as session:
-        packable = select(Order).where(
-            Order.status == "paid",
-            Order.intercept_reason.is_(None),
-            ~Order.id.in_(select(PackSession.order_id)),
-        )
-        order = session.scalar(packable.where(Order.priority.is_not(None)).order_by(Order.id))
-        if order is None:
-            order = session.scalar(packable.order_by(Order.id))
-        if order is None:  # every demo order packed already: show one anyway
-            order = session.scalar(select(Order).order_by(Order.id))
-        assert order is not None  # the demo just imported its orders
-        codes: list[str] = []
-        for sku, quantity in session.execute(
-            select(OrderLine.sku, OrderLine.quantity).where(OrderLine.order_id == order.id)
-        ):
-            code = session.scalar(
-                select(Barcode.code)
-                .join(Product)
-                .where(Product.sku == sku, Barcode.units == 1, Barcode.code != sku)
-                .order_by(Barcode.id)
-            )
-            codes.extend([code or sku] * quantity)
-        return order.order_no, codes

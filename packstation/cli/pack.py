@@ -14,22 +14,15 @@ import argparse
 import sys
 from typing import Any
 
-from sqlalchemy import select
-
-from packstation.bootstrap import print_worker
+from packstation.bootstrap import Database, print_worker
 from packstation.cli.common import add_db_option, database, print_json
-from packstation.domain.codes import CodeRules, normalise
-from packstation.domain.orders import DONE_STATUSES, stop_reason
-from packstation.domain.scanning import judge_unit
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.messages import verdict_text
-from packstation.services import packing_store
-from packstation.services.boxes import Box, ScanResult
+from packstation.services.boxes import ScanResult
+from packstation.services.order_view import order_view
 from packstation.services.packing import PackingStation, StationSettings
 from packstation.services.printing import JobOutcome
-from packstation.storage.database import Database
-from packstation.storage.tables import Order, PackSession, PrintJob
 
 
 def register(subparsers: Any) -> None:
@@ -97,7 +90,7 @@ def _pack(args: argparse.Namespace) -> int:
         opened = station.scan(args.order, live=False)
         _refuse_unopenable(opened, args.order)
         order_no = opened.order_no
-    results = _scan_all(db, station, args.scan, opened)
+    results = _scan_all(station, args.scan, opened)
     station.close()
     own = ([opened] if opened else []) + results
     job_id = next((r.print_job_id for r in own if r.print_job_id is not None), None)
@@ -130,7 +123,7 @@ def _refuse_unopenable(opened: ScanResult, code: str) -> None:
 
 
 def _scan_all(
-    db: Database, station: PackingStation, codes: list[str], opened: ScanResult | None
+    station: PackingStation, codes: list[str], opened: ScanResult | None
 ) -> list[ScanResult]:
     """Each code through the bench's service until the box completes; what follows is
     judged against the completed box (an extra unit to take out), not stored."""
@@ -142,23 +135,9 @@ def _scan_all(
             if result.verdict is Verdict.ORDER_COMPLETE:
                 completed = result.box
         else:
-            result = _extra_unit(db, completed, code)
+            result = station.judge_extra(completed, code)
         results.append(result)
     return results
-
-
-def _extra_unit(db: Database, box: Box, raw: str) -> ScanResult:
-    """A scan after the box completed, judged as the bench would judge one more unit."""
-    scanned = normalise(raw, CodeRules())
-    with db.transaction() as conn:
-        resolution = packing_store.resolve(conn, scanned)
-    verdict = judge_unit(
-        {line.sku: line.required for line in box.lines},
-        {line.sku: line.packed for line in box.lines},
-        resolution,
-    )
-    match = resolution.match
-    return ScanResult(verdict, scanned.code, box.order_no, match.sku if match else None, box=box)
 
 
 def _print_own_job(db: Database, job_id: int, args: argparse.Namespace) -> JobOutcome | None:
@@ -221,40 +200,25 @@ def _document(
     own_session = next((r.box.session_id for r in reversed(results) if r.box), None)
     if own_session is None and opened is not None and opened.box is not None:
         own_session = opened.box.session_id
-    with db.session() as session:
-        order = session.scalar(select(Order).where(Order.order_no == order_no))
-        session_state = (
-            session.scalar(select(PackSession.state).where(PackSession.id == own_session))
-            if own_session is not None
-            else None
-        )
-        job = session.get(PrintJob, job_id) if job_id is not None else None
-        print_job = (
-            None
-            if job is None
-            else {
-                "id": job.id,
-                "state": job.state,
-                "reason": job.reason,
-                "printer": job.printer_spec,
-                "idempotency_key": job.idempotency_key,
-            }
-        )
-        state = _state(order, session_state)
-        priority = order.priority if order is not None else None
+    view = (
+        order_view(db, order_no, session_id=own_session, print_job_id=job_id)
+        if order_no is not None
+        else None
+    )
+    job = view.print_job if view is not None else None
     return {
         "order_no": order_no,
-        "state": state,
+        "state": view.state if view is not None else "open",
         "opening": opened.verdict.value if opened is not None else None,
-        "priority": priority,
+        "priority": view.priority if view is not None else None,
         "verdicts": [r.verdict.value for r in results],
-        "print_job": print_job,
+        "print_job": None
+        if job is None
+        else {
+            "id": job.id,
+            "state": job.state,
+            "reason": job.reason,
+            "printer": job.printer_spec,
+            "idempotency_key": job.idempotency_key,
+        },
     }
-
-
-def _state(order: Order | None, session_state: str | None) -> str:
-    if order is not None and stop_reason(order.status, order.intercept_reason):
-        return "intercepted"
-    if session_state in ("open", "completed", "intercepted", "cancelled"):
-        return session_state
-    return "completed" if order is not None and order.status in DONE_STATUSES else "open"

@@ -36,7 +36,7 @@ from packstation.services.print_queue import (
 )
 from packstation.services.print_status import JobView, list_jobs
 from packstation.services.printing import JobOutcome, PrintWorker, Waiting
-from packstation.services.waybills import order_id_by_no, waybill_for_order
+from packstation.services.waybills import waybill_for_order_no
 
 SIZES = tuple(LABEL_SIZES)  # "80": 80 mm continuous receipt paper
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -153,10 +153,7 @@ def _label(args: argparse.Namespace) -> int:
             f"输出文件须为 .png 或 .bin：{out}", f"--out must end in .png or .bin: {out}"
         )
     db = database(args)
-    with db.transaction() as conn:
-        data = waybill_for_order(
-            conn, order_id_by_no(conn, args.order_no), bench=args.bench, printed_at=_local_now()
-        )
+    data = waybill_for_order_no(db, args.order_no, bench=args.bench, printed_at=_local_now())
     rendered = render_waybill(data, args.size, args.dpi)
     try:
         if out.suffix.lower() == ".png":

@@ -9,7 +9,7 @@ import random
 from contextlib import suppress
 from dataclasses import dataclass
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from packstation.domain.codes import gtin_check_digit
 from packstation.importers.records import (
@@ -24,7 +24,7 @@ from packstation.services.importing import Classifier, ImportSummary, import_par
 from packstation.services.packing_store import register_bench
 from packstation.services.users import PermissionDeniedError, UserExistsError, add_user
 from packstation.storage.database import Database
-from packstation.storage.tables import Bench
+from packstation.storage.tables import Barcode, Bench, Order, OrderLine, PackSession, Product
 
 DEMO_USERS = (("packer1", "packer", "0000"), ("supervisor", "supervisor", "1234"))
 DEMO_BADGES = {"packer1": "PSBADGE-PACKER1", "supervisor": "PSBADGE-SUPERVISOR"}
@@ -172,3 +172,32 @@ def seed_demo(db: Database, classify: Classifier, orders: int = 240) -> ImportSu
             .values(printer_spec=DEMO_PRINTER)
         )
     return summary
+
+
+def example_order(db: Database) -> tuple[str, list[str]]:
+    """A packable priority order nobody has opened, and the codes that pack it (what the
+    demo tells a newcomer to try)."""
+    with db.session() as session:
+        packable = select(Order).where(
+            Order.status == "paid",
+            Order.intercept_reason.is_(None),
+            ~Order.id.in_(select(PackSession.order_id)),
+        )
+        order = session.scalar(packable.where(Order.priority.is_not(None)).order_by(Order.id))
+        if order is None:
+            order = session.scalar(packable.order_by(Order.id))
+        if order is None:  # every demo order packed already: show one anyway
+            order = session.scalar(select(Order).order_by(Order.id))
+        assert order is not None  # the demo just imported its orders
+        codes: list[str] = []
+        for sku, quantity in session.execute(
+            select(OrderLine.sku, OrderLine.quantity).where(OrderLine.order_id == order.id)
+        ):
+            code = session.scalar(
+                select(Barcode.code)
+                .join(Product)
+                .where(Product.sku == sku, Barcode.units == 1, Barcode.code != sku)
+                .order_by(Barcode.id)
+            )
+            codes.extend([code or sku] * quantity)
+        return order.order_no, codes

@@ -15,8 +15,7 @@ from packstation.domain.orders import DONE_STATUSES, STOPPED_STATUSES
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.errors import UserError
 from packstation.services.audit import record_audit
-from packstation.services.print_jobs import JobState
-from packstation.services.printing import INTERCEPTED
+from packstation.services.print_jobs import JobErrorCode, JobState
 from packstation.services.users import require_supervisor
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PrintJob
@@ -81,10 +80,15 @@ def release_order(
             update(PrintJob)
             .where(
                 PrintJob.order_id == order.id,
-                PrintJob.state == JobState.FAILED.value,
-                PrintJob.last_error.like(f"[{INTERCEPTED}]%"),
+                PrintJob.state == JobState.HELD.value,
+                PrintJob.error_code == JobErrorCode.INTERCEPTED.value,
             )
-            .values(state=JobState.PENDING.value, last_error=None, updated_at=datetime.now(UTC))
+            .values(
+                state=JobState.PENDING.value,
+                error_code=None,
+                error_params=None,
+                updated_at=datetime.now(UTC),
+            )
         ).rowcount
         record_audit(
             conn,

@@ -100,6 +100,22 @@ class PackingStation:
                 return self._open_order(conn, raw, scanned)
             return self._scan_unit(conn, raw, scanned)
 
+    def judge_extra(self, box: Box, raw: str) -> ScanResult:
+        """A scan after `box` completed, judged as one more unit of it and stored nowhere
+        (a script's scans after the last unit: a unit to take out of the parcel)."""
+        scanned = normalise(raw, self.settings.code_rules)
+        with self._transaction() as conn:
+            resolution = store.resolve(conn, scanned)
+        verdict = judge_unit(
+            {line.sku: line.required for line in box.lines},
+            {line.sku: line.packed for line in box.lines},
+            resolution,
+        )
+        match = resolution.match
+        return ScanResult(
+            verdict, scanned.code, box.order_no, match.sku if match else None, box=box
+        )
+
     def close(self) -> None:
         """Give the bench's connection back (the open box stays in the database)."""
         if self._conn is not None:

@@ -216,3 +216,14 @@ def order_id_by_no(conn: Connection, order_no: str) -> int:
     if found is None:
         raise UserError(f"找不到订单：{order_no}", f"order not found: {order_no}")
     return found
+
+
+def waybill_for_order_no(
+    db: Database, order_no: str, *, bench: str = "", printed_at: datetime | None = None
+) -> WaybillData:
+    """The waybill of the order numbered `order_no` (`label ORDER_NO`); UserError when
+    there is no such order, WaybillDataError when it cannot be a label."""
+    with db.transaction() as conn:
+        return waybill_for_order(
+            conn, order_id_by_no(conn, order_no), bench=bench, printed_at=printed_at
+        )
