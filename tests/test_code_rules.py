@@ -43,3 +43,16 @@ def test_dependency_rule_holds(tmp_path: Path) -> None:
         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_domain_and_services_type_check_strictly(tmp_path: Path) -> None:
+    """`mypy --strict` on the domain and the services (pyproject's [tool.mypy] lists the
+    modules owned by parallel branches, left out until they merge)."""
+    result = subprocess.run(
+        [
+            _tool("mypy"), "--strict", "--cache-dir", str(tmp_path / "mypy"),
+            "packstation/domain", "packstation/services",
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

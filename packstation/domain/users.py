@@ -82,4 +82,4 @@ class PinThrottle:
         """Seconds between the last of `failures` wrong PINs and the next allowed try."""
         if failures < self.free:
             return 0.0
-        return min(self.cap_s, self.base_s * 2 ** min(failures - self.free, 32))
+        return min(self.cap_s, self.base_s * float(2 ** min(failures - self.free, 32)))

@@ -162,7 +162,9 @@ def confirm_destination(
     return chosen.priority
 
 
-def _classified(conn: Connection, order_no: str) -> tuple[Row, AddressResult, PriorityRules]:
+def _classified(
+    conn: Connection, order_no: str
+) -> tuple[Row[int, str, bool], AddressResult, PriorityRules]:
     order = conn.execute(
         select(Order.id, Order.address, Order.address_ambiguous).where(Order.order_no == order_no)
     ).first()

@@ -73,7 +73,9 @@ def load_box(conn: Connection, session_id: int) -> OpenBox:
     lines = _LINES.rows(conn, {"order_id": order.id})
     chain = _session_chain(conn, session_id, session.taken_over_from)
     packed = {
-        sku: int(units) for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
+        sku: int(units)
+        for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
+        if sku is not None  # counted units always name their SKU
     }
     return _box(session_id, order, session.order_version, lines, packed)
 

@@ -62,12 +62,12 @@ def order_view(
         ).one_or_none()
         if order is None:
             return None
-        session_state = (
-            conn.scalar(select(PackSession.state).where(PackSession.id == session_id))
-            if session_id is not None
-            else None
-        )
-        box = load_box(conn, session_id).box if session_state is not None else None
+        session_state, box = None, None
+        if session_id is not None:
+            session_state = conn.scalar(
+                select(PackSession.state).where(PackSession.id == session_id)
+            )
+            box = load_box(conn, session_id).box if session_state is not None else None
         job = (
             conn.execute(
                 select(

@@ -163,7 +163,7 @@ def attach_waybill(
     return WaybillAttached(order_no, carrier, waybill_no, changed=True)
 
 
-def _locked_order(conn: Connection, order_no: str) -> Row:
+def _locked_order(conn: Connection, order_no: str) -> Row[int, str, str | None, str, str]:
     order = conn.execute(
         select(
             Order.id,

@@ -134,28 +134,31 @@ _JOB_COLUMNS = (
 )
 # The completion path runs on the driver (storage.driver): it is part of the scan that
 # completes the box, and the packer waits for that scan.
-_QUEUE_JOB = {
-    dialect: DriverStatement(statement.values({c: bindparam(c) for c in _JOB_COLUMNS}))
+_QUEUE_JOB_SQL = {
+    dialect: statement.values({c: bindparam(c) for c in _JOB_COLUMNS})
     for dialect, statement in insert_unless_exists(
         PrintJob, [PrintJob.idempotency_key], PrintJob.id
     ).items()
 }
+_QUEUE_JOB = {dialect: DriverStatement(statement) for dialect, statement in _QUEUE_JOB_SQL.items()}
 _JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
-_CLOSE_OPEN_SESSION = DriverStatement(
+_CLOSE_OPEN_SESSION_SQL = (
     update(PackSession)
     .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
     .values(state="completed", closed_at=bindparam("now"))
 )
-_MARK_PACKED = DriverStatement(
+_CLOSE_OPEN_SESSION = DriverStatement(_CLOSE_OPEN_SESSION_SQL)
+_MARK_PACKED_SQL = (
     update(Order)
     .where(Order.id == bindparam("order_id"))
     .values(status=OrderStatus.PACKED.value, packed_at=bindparam("now"))
 )
+_MARK_PACKED = DriverStatement(_MARK_PACKED_SQL)
 # PostgreSQL: close, mark packed and queue in one statement (data-modifying CTEs), since
 # each statement is a round trip to the server that the completing scan waits for.
 _SEAL_AND_QUEUE_PG = DriverStatement(
-    _QUEUE_JOB["postgresql"].statement.add_cte(
-        _CLOSE_OPEN_SESSION.statement.cte("closed"), _MARK_PACKED.statement.cte("packed")
+    _QUEUE_JOB_SQL["postgresql"].add_cte(
+        _CLOSE_OPEN_SESSION_SQL.cte("closed"), _MARK_PACKED_SQL.cte("packed")
     )
 )
 
@@ -181,7 +184,9 @@ def _job_id(conn: Connection, inserted: list[tuple[Any, ...]], session_id: int) 
     """The id just inserted, or that of the job queued before (a retried completion)."""
     if inserted:
         return int(inserted[0][0])
-    return int(conn.scalar(_JOB_BY_KEY, {"key": completion_key(session_id)}))
+    queued = conn.scalar(_JOB_BY_KEY, {"key": completion_key(session_id)})
+    assert queued is not None  # the insert found it there
+    return queued
 
 
 def queue_completion_job(

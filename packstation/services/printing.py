@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -490,9 +490,17 @@ def _refusal(exc: UserError, job: Job) -> tuple[JobError, JobState]:
     return JobError(JobErrorCode.LABEL_DATA, {"order_no": job.order_no}), JobState.FAILED
 
 
+def _json_safe(params: Mapping[str, object]) -> dict[str, JsonValue]:
+    """A printer error's parameters as the job stores them (JSON): other values as text."""
+    return {
+        key: value if value is None or isinstance(value, str | int | float | bool) else str(value)
+        for key, value in params.items()
+    }
+
+
 def _failure(exc: PrintError, spec: str) -> tuple[JobState, JobError]:
     """Where a failed send leaves the job: held if the label may exist, else failed."""
-    params: dict[str, JsonValue] = {"printer": spec, **exc.params}
+    params: dict[str, JsonValue] = {"printer": spec, **_json_safe(exc.params)}
     if exc.outcome in (SendOutcome.SENT, SendOutcome.ACKNOWLEDGED):
         unknown = JobError(JobErrorCode.OUTCOME_UNKNOWN, {**params, "cause": exc.reason})
         return JobState.HELD, unknown

@@ -56,10 +56,17 @@ def shipped_export(db: Database, format_: str, since: datetime | None = None) ->
     rows: list[ShippedRow] = []
     left_out: list[LeftOut] = []
     with db.transaction() as conn:
-        for *values, intercept_reason in conn.execute(query):
-            row = ShippedRow(*values)
-            if intercept_reason is not None:
-                left_out.append(LeftOut(row.order_no, INTERCEPTED, intercept_reason))
+        for found in conn.execute(query):
+            row = ShippedRow(
+                found.order_no,
+                found.platform_order_no,
+                found.platform,
+                found.carrier,
+                found.waybill_no,
+                found.packed_at,
+            )
+            if found.intercept_reason is not None:
+                left_out.append(LeftOut(row.order_no, INTERCEPTED, found.intercept_reason))
             elif wanted is not None and row.platform.lower() not in wanted:
                 left_out.append(LeftOut(row.order_no, OTHER_PLATFORM))
             elif not row.waybill_no:

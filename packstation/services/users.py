@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, delete, func, select, text, update
+from sqlalchemy import Connection, delete, func, insert, select, text, update
 
 from packstation.domain.users import (
     PinThrottle,
@@ -259,7 +259,7 @@ def add_user(
         if pin is None:
             raise UserError("新用户需要 PIN", "a new user needs a PIN")
         conn.execute(
-            User.__table__.insert().values(
+            insert(User).values(
                 name=name,
                 role=role_value.value,
                 pin_hash=hash_pin(pin),
