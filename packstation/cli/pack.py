@@ -16,6 +16,7 @@ from typing import Any
 
 from packstation.bootstrap import Database, print_worker
 from packstation.cli.common import add_db_option, database, print_json
+from packstation.cli.print_text import job_error_text
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.messages import verdict_text
@@ -166,9 +167,13 @@ def _text(result: ScanResult, args: argparse.Namespace, printed: JobOutcome | No
         )
     if printed.state == "printed":
         return f"订单完成，面单已打印 / order complete: label printed on {printed.printer_spec}"
-    return (
-        f"订单完成，面单未打印：{printed.zh} / order complete, label NOT printed: {printed.en}"
-    )
+    zh, en = _failure_text(printed)
+    return f"订单完成，面单未打印：{zh} / order complete, label NOT printed: {en}"
+
+
+def _failure_text(printed: JobOutcome) -> tuple[str, str]:
+    """Why the label did not print, in both languages (the job's error code)."""
+    return job_error_text(printed.error) if printed.error is not None else ("", "")
 
 
 def _exit_code(results: list[ScanResult], printed: JobOutcome | None) -> int:
@@ -180,9 +185,10 @@ def _exit_code(results: list[ScanResult], printed: JobOutcome | None) -> int:
         )
         return 1
     if printed is not None and printed.state != "printed":
+        zh, en = _failure_text(printed)
         print(
-            f"packstation: 面单未打印，任务仍在队列中：{printed.zh} / the label did not print "
-            f"and stays queued: {printed.en}",
+            f"packstation: 面单未打印，任务仍在队列中：{zh} / the label did not print "
+            f"and stays queued: {en}",
             file=sys.stderr,
         )
         return 1

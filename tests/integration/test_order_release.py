@@ -17,8 +17,9 @@ def test_a_label_held_by_an_intercept_prints_once_the_order_is_released(db: Data
     load(db, order("T10", TEE, waybill_no="YT10", address="浙江省 杭州市 西湖区 文三路 1号"))
     port, clock = printer_for("mock"), Clock()
     worker = PrintWorker(db, lambda spec: port, clock=clock, default_spec="mock")
-    assert [o.reason for o in worker.run_once().outcomes] == ["intercepted"]
-    assert job_error(db, job_id).reason == "intercepted"
+    assert [o.error_code for o in worker.run_once().outcomes] == ["intercepted"]
+    assert job(db, job_id).state == "held"
+    assert job_error(db, job_id).code == "intercepted"
     released = release_order(db, "T10", "new address confirmed by phone", "boss", "2468")
     assert (released.status, released.was, released.jobs_requeued) == (
         "packed",
