@@ -18,6 +18,7 @@ class ErrorCode(MessageCode, namespace="error"):
     USAGE = "usage"  # {detail}
     DATABASE_BUSY = "database_busy"
     DATABASE_UNREACHABLE = "database_unreachable"  # {reason}
+    SESSION_CLOSED = "session_closed"  # {session_id} {state}: a SessionState
     UNKNOWN_ORDER = "unknown_order"  # {order_no}
     BENCH_BOX_OPEN = "bench_box_open"
     CONFIRMER_MISSING = "confirmer_missing"

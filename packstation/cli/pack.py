@@ -17,6 +17,7 @@ from typing import Any
 from packstation.bootstrap import Database, print_worker
 from packstation.cli.common import add_db_option, database, print_json
 from packstation.cli.print_text import job_error_text
+from packstation.domain.sessions import SessionState
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.messages import verdict_text
@@ -214,7 +215,7 @@ def _document(
     job = view.print_job if view is not None else None
     return {
         "order_no": order_no,
-        "state": view.state if view is not None else "open",
+        "state": view.state if view is not None else SessionState.OPEN.value,
         "opening": opened.verdict.value if opened is not None else None,
         "priority": view.priority if view is not None else None,
         "verdicts": [r.verdict.value for r in results],

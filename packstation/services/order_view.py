@@ -11,13 +11,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, stop_reason
+from packstation.domain.sessions import SessionState
 from packstation.services.boxes import Box
 from packstation.services.open_box import load_box
 from packstation.storage.database import Database
 from packstation.storage.tables import Order, PackSession, PrintJob
 
 # What `pack --json` says of an order (DESIGN.md): its session's end, else its status.
-ORDER_STATES = ("open", "completed", "intercepted", "cancelled")
+ORDER_STATES = frozenset(
+    {SessionState.OPEN, SessionState.COMPLETED, SessionState.INTERCEPTED, SessionState.CANCELLED}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +98,7 @@ def order_view(
 
 def _state(status: str, stop: InterceptReason | None, session_state: str | None) -> str:
     if stop is not None:
-        return "intercepted"
+        return SessionState.INTERCEPTED.value
     if session_state in ORDER_STATES:
         return session_state
-    return "completed" if status in DONE_STATUSES else "open"
+    return (SessionState.COMPLETED if status in DONE_STATUSES else SessionState.OPEN).value

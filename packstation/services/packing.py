@@ -20,6 +20,7 @@ from sqlalchemy import Connection
 from packstation.domain.codes import CodeRules, ScannedCode, normalise
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, stop_reason
 from packstation.domain.scanning import DEFAULT_BOUNCE_WINDOW_S, Resolution, is_bounce, judge_unit
+from packstation.domain.sessions import SessionState
 from packstation.domain.verdicts import Verdict
 from packstation.errors import ErrorCode, UserError
 from packstation.services import packing_store as store
@@ -156,7 +157,7 @@ class PackingStation:
         if self._open is None:
             return
         with self.db.transaction() as conn:
-            store.close_session(conn, self._open.box.session_id, "cancelled")
+            store.close_session(conn, self._open.box.session_id, SessionState.CANCELLED)
         self._open = None
 
     def take_over(self, order_code: str, supervisor: str, pin: str) -> ScanResult:
@@ -171,7 +172,7 @@ class PackingStation:
                 raise UserError(ErrorCode.UNKNOWN_ORDER, order_no=scanned.code)
             if order.open_session is None:
                 return self._open_order(conn, order_code, scanned)
-            moved = store.close_session(conn, order.open_session, "taken_over")
+            moved = store.close_session(conn, order.open_session, SessionState.TAKEN_OVER)
             session_id = (
                 store.insert_session(
                     conn,
@@ -303,7 +304,7 @@ class PackingStation:
                 other_bench=store.open_bench_of(conn, box.order_id),
             )
         if state.stop_reason is not None:
-            store.close_session(conn, box.session_id, "intercepted")
+            store.close_session(conn, box.session_id, SessionState.INTERCEPTED)
             self._open = None
             return self._log(
                 conn, raw, scanned, Verdict.INTERCEPTED, box=box, intercept_reason=state.stop_reason

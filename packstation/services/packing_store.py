@@ -32,10 +32,12 @@ from sqlalchemy.orm import aliased
 from packstation.domain.codes import ScannedCode, case_folded
 from packstation.domain.orders import InterceptReason, OrderStatus, stop_reason
 from packstation.domain.scanning import CodeMatch, Resolution
+from packstation.domain.sessions import SessionState
 from packstation.domain.shipments import order_id_from_shipment_id
 from packstation.storage.conflicts import insert_unless_exists
 from packstation.storage.driver import DriverStatement
 from packstation.storage.tables import (
+    OPEN_SESSION_WHERE,
     Barcode,
     Bench,
     Order,
@@ -68,7 +70,7 @@ class OrderRow(NamedTuple):
     open_bench: str | None
 
 
-_OPEN = PackSession.state == "open"
+_OPEN = PackSession.state == SessionState.OPEN.value
 _ORDER_COLUMNS = (
     Order.id,
     Order.order_no,
@@ -138,7 +140,7 @@ _SESSION_COLUMNS = (
 _INSERT_SESSION = {
     dialect: DriverStatement(statement.values({c: bindparam(c) for c in _SESSION_COLUMNS}))
     for dialect, statement in insert_unless_exists(
-        PackSession, [PackSession.order_id], PackSession.id, where=text("state = 'open'")
+        PackSession, [PackSession.order_id], PackSession.id, where=text(OPEN_SESSION_WHERE)
     ).items()
 }
 _INSERT_BENCH = insert_unless_exists(Bench, [Bench.name], Bench.id)
@@ -295,7 +297,7 @@ def insert_session(
             "order_id": order_id,
             "bench": bench,
             "packer": packer,
-            "state": "open",
+            "state": SessionState.OPEN.value,
             "order_version": version,
             "taken_over_from": taken_over_from,
             "opened_at": datetime.now(UTC),
@@ -335,10 +337,11 @@ def discard_session(conn: Connection, session_id: int) -> None:
     conn.execute(delete(PackSession).where(PackSession.id == session_id))
 
 
-def close_session(conn: Connection, session_id: int, state: str) -> bool:
+def close_session(conn: Connection, session_id: int, state: SessionState) -> bool:
     """Close a session that is still open; False when it was closed (or moved) already."""
     closed = conn.execute(
-        _CLOSE_SESSION, {"session_id": session_id, "state": state, "now": datetime.now(UTC)}
+        _CLOSE_SESSION,
+        {"session_id": session_id, "state": state.value, "now": datetime.now(UTC)},
     )
     return closed.rowcount == 1
 
@@ -364,7 +367,7 @@ def scan_context(
         found = [row[4:] for row in rows if row[4] is not None]
         resolution = _best_match(scanned, found) or _folded_match(conn, scanned)
     return ScanContext(
-        session_open=state == "open",
+        session_open=state == SessionState.OPEN,
         stop_reason=stop_reason(status, intercept_reason, changed=current_version != version),
         resolution=resolution,
     )

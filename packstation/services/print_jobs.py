@@ -27,7 +27,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, select, update
 
 from packstation.domain.orders import OrderStatus
-from packstation.errors import UserError
+from packstation.domain.sessions import SessionState
+from packstation.errors import ErrorCode, UserError
 from packstation.storage.conflicts import insert_unless_exists
 from packstation.storage.database import Database
 from packstation.storage.driver import DriverStatement
@@ -144,8 +145,8 @@ _QUEUE_JOB = {dialect: DriverStatement(statement) for dialect, statement in _QUE
 _JOB_BY_KEY = select(PrintJob.id).where(PrintJob.idempotency_key == bindparam("key"))
 _CLOSE_OPEN_SESSION_SQL = (
     update(PackSession)
-    .where(PackSession.id == bindparam("session_id"), PackSession.state == "open")
-    .values(state="completed", closed_at=bindparam("now"))
+    .where(PackSession.id == bindparam("session_id"), PackSession.state == SessionState.OPEN.value)
+    .values(state=SessionState.COMPLETED.value, closed_at=bindparam("now"))
 )
 _CLOSE_OPEN_SESSION = DriverStatement(_CLOSE_OPEN_SESSION_SQL)
 _MARK_PACKED_SQL = (
@@ -232,7 +233,7 @@ def finish_session(
         .where(PackSession.id == session_id)
         .with_for_update()
     ).one()
-    if session.state == "open":
+    if session.state == SessionState.OPEN:
         return seal_session(
             conn,
             session_id,
@@ -241,17 +242,13 @@ def finish_session(
             print_label=print_label,
             printer_spec=printer_spec,
         )
-    if session.state != "completed":
+    if session.state != SessionState.COMPLETED:
         raise UserError(
-            f"打包记录 {session_id} 已{_STATE_ZH.get(session.state, session.state)}，不能完成",
-            f"session {session_id} is {session.state}, it cannot be completed",
+            ErrorCode.SESSION_CLOSED, session_id=session_id, state=SessionState(session.state)
         )
     if not print_label:
         return None
     return queue_completion_job(conn, session_id, session.order_id, session.bench, printer_spec)
-
-
-_STATE_ZH = {"cancelled": "取消", "taken_over": "被接管", "intercepted": "被拦截"}
 
 
 def complete_session(

@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from packstation.domain.sessions import SessionState
+
 # Stable constraint names so Alembic migrations are the same on every backend.
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -31,6 +33,9 @@ NAMING = {
 }
 
 BigId = BigInteger().with_variant(Integer, "sqlite")  # SQLite only autoincrements INTEGER
+# The partial index's condition: at most one open session per order.
+OPEN_SESSION_WHERE = f"state = '{SessionState.OPEN.value}'"
+
 Key = Annotated[int, mapped_column(BigId, primary_key=True, autoincrement=True)]
 Code = Annotated[str, mapped_column(String(128))]
 Name = Annotated[str, mapped_column(String(200))]
@@ -171,8 +176,8 @@ class PackSession(Base):
             "uq_pack_sessions_one_open_per_order",
             "order_id",
             unique=True,
-            sqlite_where=text("state = 'open'"),
-            postgresql_where=text("state = 'open'"),
+            sqlite_where=text(OPEN_SESSION_WHERE),
+            postgresql_where=text(OPEN_SESSION_WHERE),
         ),
         Index("ix_pack_sessions_bench_state", "bench", "state"),
     )

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from packstation.domain.orders import OrderStatus
+from packstation.domain.sessions import SessionState
 from packstation.domain.verdicts import Verdict
-from packstation.errors import UserError
+from packstation.errors import ErrorCode, UserError
 from packstation.importers.records import BarcodeSpec, ImportedLine, ImportedOrder
 from packstation.services.print_jobs import complete_session
 from packstation.services.users import USER_ACTIONS, PermissionDeniedError, add_user
@@ -150,6 +151,26 @@ def test_retrying_a_completion_returns_the_same_print_job(db: Database) -> None:
     assert complete_session(db, session_id) == done.print_job_id
     assert count(db, PrintJob) == 1
     assert session_states(db) == [("A", "completed")]
+
+
+def test_a_cancelled_session_cannot_be_completed_and_says_so_in_both_languages(
+    db: Database,
+) -> None:
+    load(db, order("T1001"))
+    bench = station(db)
+    opened = bench.scan("T1001")
+    assert opened.box is not None
+    bench.cancel_box()
+    with pytest.raises(UserError) as refused:
+        complete_session(db, opened.box.session_id)
+    assert refused.value.code is ErrorCode.SESSION_CLOSED
+    assert refused.value.params["state"] is SessionState.CANCELLED
+    assert refused.value.message("en") == (
+        f"session {opened.box.session_id} is cancelled: it cannot be completed"
+    )
+    assert refused.value.message("zh") == f"打包记录 {opened.box.session_id} 已取消，不能完成"
+    assert session_states(db) == [("A", SessionState.CANCELLED)]
+    assert count(db, PrintJob) == 0
 
 
 def test_completing_an_open_session_twice_creates_one_job(db: Database) -> None:
