@@ -1,6 +1,6 @@
 """Bench settings every PC on the database shares: the bench's printer and label size.
 
-A bench row is created when the bench first starts (`packing_store.register_bench`) or
+A bench row is created when the bench first starts (`storage.packing.register_bench`) or
 here; an empty printer spec means none is set, and its jobs fail visibly as `no_printer`
 until one is. The spec is checked by the caller against the printer registry (the core
 does not import printers): `bootstrap.check_printer_spec`.

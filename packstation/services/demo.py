@@ -21,9 +21,9 @@ from packstation.importers.records import (
     ParsedFile,
 )
 from packstation.services.importing import Classifier, ImportSummary, import_parsed
-from packstation.services.packing_store import register_bench
 from packstation.services.users import PermissionDeniedError, UserExistsError, add_user
 from packstation.storage.database import Database
+from packstation.storage.packing import register_bench
 from packstation.storage.tables import Barcode, Bench, Order, OrderLine, PackSession, Product
 
 DEMO_USERS = (("packer1", "packer", "0000"), ("supervisor", "supervisor", "1234"))

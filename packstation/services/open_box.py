@@ -7,31 +7,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection
 
 from packstation.domain.scanning import CodeMatch
 from packstation.services.boxes import Box, LineProgress
-from packstation.services.packing_store import (
+from packstation.storage.packing import (
     OrderRow,
     discard_session,
     order_by_id,
+    order_lines,
     order_now,
-)
-from packstation.storage.driver import DriverStatement
-from packstation.storage.tables import OrderLine, PackSession, ScanEvent
-
-_SESSION = select(
-    PackSession.order_id, PackSession.order_version, PackSession.taken_over_from
-).where(PackSession.id == bindparam("session_id"))
-_LINES = DriverStatement(
-    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
-    .where(OrderLine.order_id == bindparam("order_id"))
-    .order_by(OrderLine.id)
-)
-_PACKED_IN_SESSIONS = (
-    select(ScanEvent.sku, func.sum(ScanEvent.units))
-    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
-    .group_by(ScanEvent.sku)
+    packed_units,
+    session_chain,
+    stored_session,
 )
 
 
@@ -67,16 +55,11 @@ def box_for_new_session(conn: Connection, session_id: int, order: OrderRow) -> O
 def load_box(conn: Connection, session_id: int) -> OpenBox:
     """The box of a stored session with exactly its committed units (and those of the
     sessions it took over)."""
-    session = conn.execute(_SESSION, {"session_id": session_id}).one()
+    session = stored_session(conn, session_id)
     order = order_by_id(conn, session.order_id)
     assert order is not None
-    lines = _LINES.rows(conn, {"order_id": order.id})
-    chain = _session_chain(conn, session_id, session.taken_over_from)
-    packed = {
-        sku: int(units)
-        for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": chain})
-        if sku is not None  # counted units always name their SKU
-    }
+    lines = order_lines(conn, order.id)
+    packed = packed_units(conn, session_chain(conn, session_id, session.taken_over_from))
     return _box(session_id, order, session.order_version, lines, packed)
 
 
@@ -109,15 +92,6 @@ def _box(
         lines=tuple(LineProgress(sku, titles[sku], qty, 0) for sku, qty in required.items()),
     )
     return OpenBox(box=_with_packed(box, packed), version=version, required=required, packed=packed)
-
-
-def _session_chain(conn: Connection, session_id: int, previous: int | None) -> list[int]:
-    """This session and the ones it took over: their units are in the same box."""
-    chain = [session_id]
-    while previous is not None:
-        chain.append(previous)
-        previous = conn.execute(_SESSION, {"session_id": previous}).one().taken_over_from
-    return chain
 
 
 def _with_packed(box: Box, packed: dict[str, int]) -> Box:

@@ -3,7 +3,7 @@
 Every scan is committed (scan event, and on the last unit the completion and its print
 job) before `scan` returns, so nothing is acknowledged that a crash could take back. The
 open box is kept in memory for speed but is always rebuilt from the database on resume.
-The SQL lives in `packing_store`; this module holds the flow.
+The SQL lives in `storage/packing.py`; this module holds the flow and its rules.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from packstation.domain.scanning import DEFAULT_BOUNCE_WINDOW_S, Resolution, is_
 from packstation.domain.sessions import SessionState
 from packstation.domain.verdicts import Verdict
 from packstation.errors import ErrorCode, UserError
-from packstation.services import packing_store as store
 from packstation.services.audit import record_audit
 from packstation.services.boxes import Box, ScanResult
 from packstation.services.open_box import OpenBox, box_for_new_session, load_box
 from packstation.services.print_jobs import seal_session
 from packstation.services.users import require_supervisor
+from packstation.storage import packing as store
 from packstation.storage.database import Database
 
 RAW_KEPT = 512  # characters of a raw scan kept in the log (a 10 kB paste is not a barcode)

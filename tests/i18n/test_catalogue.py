@@ -125,7 +125,7 @@ def test_every_named_code_is_used_somewhere(namespace: str) -> None:
 
 OWNED_BY_THE_CATALOGUE_BRANCH = [
     "packstation/errors.py", "packstation/messages.py", "packstation/i18n", "packstation/domain",
-    "packstation/services/packing.py", "packstation/services/packing_store.py",
+    "packstation/services/packing.py", "packstation/storage/packing.py",
     "packstation/services/open_box.py", "packstation/services/boxes.py",
     "packstation/services/destinations.py", "packstation/storage/schema.py",
     "packstation/storage/checkpoint.py", "packstation/storage/conflicts.py",

@@ -1,4 +1,5 @@
-"""The SQL behind a bench's scans, kept to a few round trips per scan.
+"""The SQL behind a bench's scans, kept to a few round trips per scan; the flow and its
+rules are in `services/packing.py` and `services/open_box.py`.
 
 Statements are built once, with bound parameters: building a Core statement and its
 cache key on every call cost more CPU than running it on SQLite, and every scan waits
@@ -20,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     exists,
+    func,
     insert,
     literal,
     or_,
@@ -401,3 +403,54 @@ def _sorted(matches: set[CodeMatch]) -> tuple[CodeMatch, ...]:
 
 def log_scan(conn: Connection, values: dict[str, Any]) -> None:
     _INSERT_SCAN.execute(conn, values)
+
+
+# -- the box of a stored session (resume, take-over) ------------------------------------
+
+_SESSION = select(
+    PackSession.order_id, PackSession.order_version, PackSession.taken_over_from
+).where(PackSession.id == bindparam("session_id"))
+_LINES = DriverStatement(
+    select(OrderLine.sku, OrderLine.title, OrderLine.quantity)
+    .where(OrderLine.order_id == bindparam("order_id"))
+    .order_by(OrderLine.id)
+)
+_PACKED_IN_SESSIONS = (
+    select(ScanEvent.sku, func.sum(ScanEvent.units))
+    .where(ScanEvent.session_id.in_(bindparam("sessions", expanding=True)), ScanEvent.units > 0)
+    .group_by(ScanEvent.sku)
+)
+
+
+class StoredSession(NamedTuple):
+    order_id: int
+    order_version: int
+    taken_over_from: int | None
+
+
+def stored_session(conn: Connection, session_id: int) -> StoredSession:
+    """The order a session packs, the order version it opened and the session it took over."""
+    return StoredSession(*conn.execute(_SESSION, {"session_id": session_id}).one())
+
+
+def order_lines(conn: Connection, order_id: int) -> list[tuple[Any, ...]]:
+    """(sku, title, quantity) of each line of an order, in import order."""
+    return _LINES.rows(conn, {"order_id": order_id})
+
+
+def session_chain(conn: Connection, session_id: int, previous: int | None) -> list[int]:
+    """This session and the ones it took over: their units are in the same box."""
+    chain = [session_id]
+    while previous is not None:
+        chain.append(previous)
+        previous = stored_session(conn, previous).taken_over_from
+    return chain
+
+
+def packed_units(conn: Connection, session_ids: Sequence[int]) -> dict[str, int]:
+    """Units counted per SKU in these sessions (committed scan events)."""
+    return {
+        sku: int(units)
+        for sku, units in conn.execute(_PACKED_IN_SESSIONS, {"sessions": list(session_ids)})
+        if sku is not None  # counted units always name their SKU
+    }
