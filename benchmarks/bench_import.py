@@ -161,7 +161,7 @@ def run_import(url: str, paths: Sequence[Path]) -> dict[str, Any]:
         "classifier_calls": classify_timer.calls,
         "orders_created": summary.orders_created,
         "lines": summary.lines,
-        "products_created": summary.products,
+        "products_created": summary.products_created,
         "progress_final": list(progress[-1]) if progress else None,
         "reimport_seconds": round(reimport, 3),
     }

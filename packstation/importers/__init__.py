@@ -59,7 +59,7 @@ def parse_files(
     done == total; `total` is estimated from line counts before parsing starts.
     """
     with gc_paused():
-        return [job.parse(None) for job in plan_files(paths, format, progress)]
+        return [job.parse() for job in plan_files(paths, format, progress)]
 
 
 def plan_files(
@@ -69,8 +69,7 @@ def plan_files(
 ) -> list[ParseJob]:
     """Read, decode and recognise every file now; parse each when its job is run.
 
-    For an importer that stores each logical file in its own transaction, and stores a
-    Taobao pair's orders while the rest of it is read (see ParseJob).
+    For an importer that stores each logical file in its own transaction (see ParseJob).
     """
     tables = [open_table(Path(p)) for p in paths]
     return plan_tables(tables, format, progress)

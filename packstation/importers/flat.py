@@ -158,6 +158,7 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
                     label["status"],
                     f"未付款订单，未导入 / unpaid order {order_no} left out",
                     "unpaid",
+                    order_no,
                 )
             )
             continue

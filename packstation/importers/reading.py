@@ -13,7 +13,6 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,18 +48,6 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
     index: dict[str, int] = field(init=False, repr=False)
-    # The CSV text the rows are read from (None for XLSX), so that another process can
-    # read the file again (importers.worker). Weak: it lives as long as the rows do.
-    source: weakref.ref[io.StringIO] | None = field(default=None, repr=False)
-
-    def csv_text(self) -> str | None:
-        """The whole CSV text while the rows are still to be read, else None."""
-        buffer = self.source() if self.source is not None else None
-        return None if buffer is None else buffer.getvalue()
-
-    def hand_over(self) -> None:
-        """Another process reads the rows: let go of them, and so of the text."""
-        self.rows = iter(())
 
     def __post_init__(self) -> None:
         self.index = {}
@@ -164,9 +151,7 @@ def csv_table(name: str, text: str, encoding: str) -> Table:
     first_line = text.split("\n", 1)[0]
     buffer = io.StringIO(text, newline="")
     reader = csv.reader(buffer, delimiter=_sniff_delimiter(first_line))
-    table = _with_header(name, encoding, _csv_rows(name, reader), estimated)
-    table.source = weakref.ref(buffer)
-    return table
+    return _with_header(name, encoding, _csv_rows(name, reader), estimated)
 
 
 def _csv_rows(name: str, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:

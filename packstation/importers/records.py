@@ -72,6 +72,7 @@ class RowProblem:
     column: str  # the column name as the file spells it; "" for the whole row
     reason: str  # "中文 / English", for people
     code: str = ""  # stable machine code, e.g. "bad_quantity", for UIs and tests
+    order_no: str = ""  # the order the row belongs to, where known
 
 
 @dataclass(slots=True)

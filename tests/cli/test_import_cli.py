@@ -106,7 +106,7 @@ def test_progress_callback_reaches_done_equals_total(db: Database) -> None:
     never going back, ending full."""
     calls: list[tuple[int, int]] = []
     summary = import_files(db, [DATA / ORDER_REPORT, DATA / ITEM_REPORT], classifier(db),
-                           progress=lambda done, total: calls.append((done, total)))
+                           progress=lambda done, total, _skipped: calls.append((done, total)))
     assert summary.orders_created == 4
     assert calls and all(0 <= done <= total for done, total in calls)
     done, total = calls[-1]
