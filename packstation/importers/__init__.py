@@ -15,7 +15,7 @@ Formats ("auto" detects them from the headers):
 - "taobao": 订单报表 + 宝贝报表 pair, old wide and newer column sets (taobao.py)
 - "jd": 京东 order export (jd.py); "pdd": 拼多多 order export (pdd.py)
 Files: CSV in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 (Excel "Unicode text"),
-comma/tab/semicolon separated, or XLSX (first sheet). `.xls` is refused with advice.
+comma/tab/semicolon separated, or an XLSX or XLS workbook (first visible sheet, python-calamine).
 
 Text policy (cells.py): control, zero-width and bidi characters removed, `="…"`, `'`
 and tab prefixes unwrapped from identifiers, formulas kept as plain text (export.py

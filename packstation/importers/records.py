@@ -84,6 +84,6 @@ class ParsedFile:
     products: list[ImportedProduct] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     sources: tuple[str, ...] = ()  # the file(s) this came from, as given
-    encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16" or "xlsx"
+    encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "xlsx" or "xls"
     # Rows left out on purpose, not errors (e.g. unpaid Taobao orders): told, not rejected.
     skipped: list[RowProblem] = field(default_factory=list)
