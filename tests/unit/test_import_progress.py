@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from packstation.services.import_progress import ImportProgress
+import pytest
+
+from packstation.services.import_progress import CancelToken, ImportCancelledError, ImportProgress
 
 
 def bar() -> tuple[ImportProgress, list[tuple[int, int]]]:
@@ -47,3 +49,25 @@ def test_without_a_callback_nothing_is_called_and_nothing_fails() -> None:
     progress.file_done()
     progress.finish()
     assert progress.total == 2
+
+
+def test_skipped_rows_are_told_with_the_progress_and_at_the_end() -> None:
+    told: list[tuple[int, int, int]] = []
+    progress = ImportProgress(lambda done, total, skipped: told.append((done, total, skipped)))
+    progress.size(100)
+    progress.start_file(100)
+    progress.reading(100, 100)
+    progress.add_skipped(30)  # told at once, though the bar did not move
+    progress.storing(10, 10)
+    progress.file_done()
+    progress.finish()
+    assert told == [(100, 200, 0), (100, 200, 30), (199, 200, 30), (200, 200, 30)]
+
+
+def test_a_cancelled_token_stops_at_the_next_step() -> None:
+    token = CancelToken()
+    progress = ImportProgress(None, token)
+    progress.reading(1, 10)
+    token.cancel()
+    with pytest.raises(ImportCancelledError):
+        progress.reading(2, 10)
