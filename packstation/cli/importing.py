@@ -81,8 +81,8 @@ def _import(args: argparse.Namespace) -> int:
         _print_text(summary, args.dry_run)
     if summary.rejected:
         print(
-            f"packstation: {len(summary.rejected)} 行被拒绝，相关文件未导入 / "
-            f"{len(summary.rejected)} rows rejected; those files changed nothing",
+            f"packstation: {summary.rejected_total} 行被拒绝，相关文件未导入 / "
+            f"{summary.rejected_total} rows rejected; those files changed nothing",
             file=sys.stderr,
         )
         return 1
@@ -101,6 +101,7 @@ def _document(summary: ImportSummary, dry_run: bool) -> dict[str, Any]:
         "products_updated": summary.products_updated,
         "dry_run": dry_run,
         "rejected": [asdict(p) for p in summary.rejected],
+        "rejected_total": summary.rejected_total,
         "skipped": [_skipped(p) for p in summary.skipped],
         "changes": _changes(summary.changes),
     }
@@ -150,3 +151,6 @@ def _print_text(summary: ImportSummary, dry_run: bool) -> None:
         _print_changes(summary.changes)
     for problem in summary.rejected:
         print(f"  {problem.file}:{problem.row} [{problem.column}] {problem.reason}")
+    unlisted = summary.rejected_total - len(summary.rejected)
+    if unlisted > 0:
+        print(f"  … 另有 {unlisted} 行问题未列出 / … and {unlisted} more rejected rows not listed")

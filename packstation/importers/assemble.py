@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from packstation.importers.records import (
+    MAX_LISTED,
     BarcodeSpec,
     ImportedLine,
     ImportedOrder,
     OrderStatus,
+    Problems,
     RowProblem,
 )
 
@@ -50,7 +52,7 @@ class OrderAssembler:
     def __init__(self, file: str, head_labels: dict[str, str] | None = None) -> None:
         self.file = file
         self.head_labels = head_labels or {}
-        self.problems: list[RowProblem] = []
+        self.problems = Problems()
         self._orders: dict[str, _Pending] = {}
 
     def problem(
@@ -65,10 +67,10 @@ class OrderAssembler:
         if order_no:
             reason = f"订单 {order_no} 整单未导入：{reason}"
             pending = self._orders.get(order_no)
-            if pending is None:
-                self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
-            else:
+            if pending is not None:
                 pending.bad = True
+            elif self.problems.total < MAX_LISTED:  # past it, the file is refused anyway
+                self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
         self.problem(row, column, reason, code, file)
 
     def head(self, order_no: str, row: int, head: Head) -> bool:

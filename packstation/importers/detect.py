@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from packstation.errors import UserError
 from packstation.importers import generic, jd, pdd, taobao
 from packstation.importers.reading import Table
-from packstation.importers.records import ParsedFile
+from packstation.importers.records import FileFloodedError, ParsedFile
 
 FORMATS = ("csv", "products", "taobao", "jd", "pdd")
 # `--format csv` names the plain files of DESIGN.md, orders and the product catalogue alike.
@@ -108,9 +108,15 @@ def plan_tables(
     if not parsers:
         meter.finish()
 
-    def counted(index: int, run: _Job) -> Callable[[], ParsedFile]:
+    def counted(
+        index: int, format_name: str, sources: tuple[str, ...], rows: int, run: _Job
+    ) -> Callable[[], ParsedFile]:
         def parse() -> ParsedFile:
-            parsed = run(meter.tick)
+            try:
+                parsed = run(meter.tick)
+            except FileFloodedError as flood:  # mostly junk: the rest is not read
+                flood.problems.stopped(sources[-1], flood.row, rows)
+                parsed = ParsedFile(format_name, problems=flood.problems, sources=sources)
             if index == last:
                 meter.finish()
             return parsed
@@ -118,7 +124,7 @@ def plan_tables(
         return parse
 
     return [
-        ParseJob(format_name, sources, rows, counted(index, run))
+        ParseJob(format_name, sources, rows, counted(index, format_name, sources, rows, run))
         for index, (format_name, sources, rows, run) in enumerate(parsers)
     ]
 

@@ -22,6 +22,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from packstation.errors import UserError
+from packstation.importers import mojibake
 
 # Rows holding fewer than this many non-empty cells are not taken for the header (title
 # lines such as "订单列表" above the real header in some workbook exports).
@@ -94,7 +95,11 @@ def open_table(path: Path) -> Table:
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: an Excel 97-2003 .xls
         return _open_workbook(path, data, "xls")
     text, encoding = decode(data, str(path))
-    return csv_table(str(path), text, encoding)
+    mojibake.check(path.name, data, text, encoding)
+    estimated = text.count("\n") + 1
+    first_line = text[: text.find("\n")].lstrip("\ufeff")
+    del text  # checked: the rows are decoded again as they are read, a line at a time
+    return csv_table(str(path), data, encoding, estimated, first_line)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str]:
@@ -114,6 +119,8 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
             return data.decode(encoding), encoding
         except UnicodeDecodeError as exc:
             where = max(where, exc.start)
+    if mojibake.looks_like_big5(data):
+        raise mojibake.unsupported_big5(name)
     raise UserError(
         f"无法识别 {name} 的文字编码（第 {where} 字节起既不是 UTF-8 也不是 GBK/GB18030）。"
         "请从后台重新导出，或用 Excel/WPS 另存为“CSV UTF-8”后再导入。",
@@ -141,14 +148,14 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def csv_table(name: str, text: str, encoding: str) -> Table:
-    """A table over decoded CSV text (`encoding` is what it was decoded from)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    estimated = text.count("\n") + 1
-    first_line = text.split("\n", 1)[0]
-    buffer = io.StringIO(text, newline="")
-    reader = csv.reader(buffer, delimiter=_sniff_delimiter(first_line))
+def csv_table(name: str, data: bytes, encoding: str, estimated: int, first_line: str) -> Table:
+    """A table over CSV bytes known to decode as `encoding`, decoded as they are read:
+    the whole text at once (four bytes a character once one is outside Latin-1) would
+    cost several times the file's size."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    if stream.read(1) not in ("\ufeff", ""):  # a BOM the codec left in place
+        stream.seek(0)
+    reader = csv.reader(stream, delimiter=_sniff_delimiter(first_line))
     return _with_header(name, encoding, _csv_rows(name, reader), estimated)
 
 

@@ -182,7 +182,7 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
             tick(TICK_ROWS)
         no_raw, sku_raw, title, attrs, qty_raw, status_raw, refund = get(row)
         if no_raw != last_raw:  # lines of one order are consecutive: check its number once
-            last_raw, order_no = no_raw, cells.code(no_raw)
+            last_raw, order_no = no_raw, cells.identifier(no_raw)
             if cells.is_scientific(order_no):
                 raise scientific_error(table, row_no, no_label, order_no)
             no_problem = cells.code_problem(order_no) if order_no else None
@@ -278,7 +278,7 @@ def order_rows(table: Table) -> Iterator[RowOutcome]:
             memo,
             refund_amount,
         ) = get(row)
-        order_no = cells.code(no_raw)
+        order_no = cells.identifier(no_raw)
         if not order_no:
             problem = ("订单编号", "缺少订单编号 / order number is empty", "missing_value")
             yield row_no, "", None, problem
@@ -303,7 +303,7 @@ def order_rows(table: Table) -> Iterator[RowOutcome]:
         ):
             status = OrderStatus.REFUNDED
         phone_no = cells.code(mobile) or cells.code(phone)
-        waybill_no = cells.code(waybill) if waybill else ""
+        waybill_no = cells.identifier(waybill) if waybill else ""
         bad = cells.code_problem(order_no)
         if bad or (waybill_no and cells.code_problem(waybill_no)):
             column = "订单编号" if bad else "物流单号"

@@ -143,6 +143,7 @@ def _store(
     summary = ImportSummary(format=parsed.format, skipped=list(parsed.skipped))
     if parsed.problems:  # an invalid file changes nothing
         summary.rejected = list(parsed.problems)
+        summary.rejected_total = getattr(parsed.problems, "total", len(parsed.problems))
         return summary
     bar.check()
     with db.transaction() as conn:
@@ -153,7 +154,7 @@ def _store(
             classify,
             summary,
             file=", ".join(Path(s).name for s in parsed.sources) or parsed.format,
-            accept_changes=accept_changes,
+            accept_changes=accept_changes or dry_run,  # a dry run lists the changes
             stored=bar.storing,
         )
         catalogue = _catalogue(parsed.products, parsed.orders)

@@ -65,14 +65,15 @@ class ImportSummary:
     lines: int = 0
     products_created: int = 0
     products_updated: int = 0
-    rejected: list[RowProblem] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)  # the first of each file's
+    rejected_total: int = 0  # rejected rows in all, listed or not
     skipped: list[RowProblem] = field(default_factory=list)
     changes: list[OrderChange] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
         for name in (
             "orders_created", "orders_updated", "orders_intercepted", "orders_unchanged",
-            "lines", "products_created", "products_updated",
+            "lines", "products_created", "products_updated", "rejected_total",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected.extend(other.rejected)
