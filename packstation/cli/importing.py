@@ -138,7 +138,7 @@ def _print_text(summary: ImportSummary, dry_run: bool) -> None:
         f"{summary.orders_updated}  拦截 / intercepted: {summary.orders_intercepted}  "
         f"未变 / unchanged: {summary.orders_unchanged}  明细行 / lines: {summary.lines}"
     )
-    if summary.products_created or summary.products_updated:
+    if "products" in summary.format or summary.products_created or summary.products_updated:
         print(
             f"商品新建 / products created: {summary.products_created}  "
             f"商品更新 / products updated: {summary.products_updated}"

@@ -180,3 +180,29 @@ def test_unpaid_orders_are_counted_as_skipped_in_json_text_and_progress(
     assert code == 0
     assert "skipped (left out on purpose): 30" in out
     assert "3950000000000000587" in out  # each skipped order is named
+
+
+def test_a_product_catalogue_import_reports_products_created_and_updated(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = TEST_DATA / "products.csv"
+    code, out, _ = run(capsys, "--db", db_url, "import", str(catalogue), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["format"], doc["products_created"], doc["products_updated"]) == ("products", 5, 0)
+    code, out, _ = run(capsys, "--db", db_url, "import", str(catalogue))
+    assert code == 0 and "products created: 0  商品更新 / products updated: 0" in out
+
+    changed = tmp_path / "products.csv"
+    text = catalogue.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("陶瓷马克杯", "陶瓷马克杯 350ml")  # a new title
+        .replace("6901234567908", "6901234567908|TEE-BLK-L-BOX*6")  # a new pack code
+        + "HAT-01,棒球帽,6950000000040\n",  # a new product
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--db", db_url, "import", str(changed))
+    assert code == 0
+    assert "商品新建 / products created: 1  商品更新 / products updated: 2" in out
+    code, out, _ = run(capsys, "--db", db_url, "import", str(changed), "--json")
+    assert (json.loads(out)["products_created"], json.loads(out)["products_updated"]) == (0, 0)
