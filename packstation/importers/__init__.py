@@ -17,10 +17,12 @@ Formats ("auto" detects them from the headers):
 Files: CSV in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 (Excel "Unicode text"),
 comma/tab/semicolon separated, or an XLSX or XLS workbook (first visible sheet, python-calamine).
 
-Text policy (cells.py): control, zero-width and bidi characters removed, `="…"`, `'`
-and tab prefixes unwrapped from identifiers, formulas kept as plain text (export.py
-escapes them), identifiers over 64 characters rejected, free text cut at 2,000.
-Order numbers in Excel scientific notation refuse the whole file.
+Text policy (cells.py): control, zero-width and bidi characters removed from text,
+`="…"`, `'` and tab prefixes unwrapped from identifiers, formulas kept as plain text
+(export.py escapes them), identifiers over 64 characters or with a control character
+inside rejected, free text cut at 2,000. Order numbers in Excel scientific notation
+refuse the whole file; so does text that went through the wrong encoding (mojibake.py).
+A file's first 100 problems are listed and the rest counted (records.Problems).
 """
 
 from __future__ import annotations

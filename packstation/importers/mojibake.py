@@ -40,7 +40,8 @@ _LATIN_ROUND_TRIPS = {"latin-1", "sloppy-windows-1252", "windows-1252", "sloppy-
 
 
 def check(name: str, data: bytes, text: str, encoding: str) -> None:
-    """Raise UserError if `text` (decoded from `data` as `encoding`) looks mis-decoded."""
+    """Raise UserError if `text` (the start of `data` decoded as `encoding`) looks
+    mis-decoded."""
     runs = _sample(text)
     if not runs:
         return

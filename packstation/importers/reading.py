@@ -94,15 +94,26 @@ def open_table(path: Path) -> Table:
         return _open_workbook(path, data, "xlsx")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: an Excel 97-2003 .xls
         return _open_workbook(path, data, "xls")
-    text, encoding = decode(data, str(path))
-    mojibake.check(path.name, data, text, encoding)
-    estimated = text.count("\n") + 1
-    first_line = text[: text.find("\n")].lstrip("\ufeff")
-    del text  # checked: the rows are decoded again as they are read, a line at a time
-    return csv_table(str(path), data, encoding, estimated, first_line)
+    decoded = decode(data, str(path))
+    mojibake.check(path.name, data, decoded.start, decoded.encoding)
+    first_line = decoded.start.split("\n", 1)[0].lstrip("\ufeff")
+    return csv_table(str(path), data, decoded.encoding, decoded.lines + 1, first_line)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
+# Decoding is checked a megabyte at a time: the whole text at once cost more memory than
+# the file (two or four bytes a character). The start of the text is kept, to check.
+_CHUNK = 1 << 20
+_KEPT_CHUNKS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    encoding: str  # as Python's codecs name it; "utf-8-sig" for UTF-8 with a BOM
+    start: str  # the text of the file's first few megabytes
+    lines: int
+
+
+def decode(data: bytes, name: str) -> Decoded:
     """Decode by strict trial: BOMs, then UTF-8, then GBK, then GB18030.
 
     Strict trial decoding is enough here: Chinese text in GBK is almost never valid
@@ -110,13 +121,13 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     detector (charset-normalizer) is needed for these four encodings.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+        return _strict(data, "utf-8-sig", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", name), "utf-16"
+        return _strict(data, "utf-16", name)
     where = 0  # how far the most successful reading got: where the damage probably is
     for encoding in ("utf-8", "gbk", "gb18030"):
         try:
-            return data.decode(encoding), encoding
+            return _checked(data, encoding)
         except UnicodeDecodeError as exc:
             where = max(where, exc.start)
     if mojibake.looks_like_big5(data):
@@ -130,9 +141,30 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
-def _strict(data: bytes, encoding: str, name: str) -> str:
+def _checked(data: bytes, encoding: str) -> Decoded:
+    """`data` decoded strictly a chunk at a time; UnicodeDecodeError (its `start` in
+    `data`) if it is not `encoding`."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    kept: list[str] = []
+    lines = 0
+    for offset in range(0, max(len(data), 1), _CHUNK):
+        try:
+            last = offset + _CHUNK >= len(data)
+            text = decoder.decode(view[offset : offset + _CHUNK], final=last)
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(
+                exc.encoding, data, offset + exc.start, offset + exc.end, exc.reason
+            ) from exc
+        lines += text.count("\n")
+        if len(kept) < _KEPT_CHUNKS:
+            kept.append(text)
+    return Decoded(encoding, "".join(kept), lines)
+
+
+def _strict(data: bytes, encoding: str, name: str) -> Decoded:
     try:
-        return data.decode(encoding)
+        return _checked(data, encoding)
     except UnicodeDecodeError as exc:
         raise UserError(
             f"{name} 声明为 {encoding} 编码，但第 {exc.start} 字节处内容损坏，请重新导出。",

@@ -359,7 +359,7 @@ def _join_orders(
             continue  # a repeated identical row adds nothing; a different one was reported
         seen.add(order_no)
         status = head[_STATUS_AT]
-        items = lines.get(order_no)
+        items = lines.pop(order_no, None)  # joined: what is left in `lines` is unknown
         if items is None and status is not OrderStatus.PAID:
             continue  # a closed order without item rows still carries its status
         if items is None:
