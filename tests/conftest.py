@@ -14,7 +14,6 @@ import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NoReturn
 
 import pytest
 from hypothesis.configuration import set_hypothesis_home_dir
@@ -22,7 +21,6 @@ from sqlalchemy import create_engine, text
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from packstation.importers import worker
 from packstation.storage.database import Database
 from packstation.storage.engine import make_engine
 from packstation.storage.schema import upgrade
@@ -149,19 +147,3 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             red=True,
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-
-
-@pytest.fixture(params=["here", "worker"])
-def order_report_reader(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A test run twice: a Taobao order report read in this process, and by a worker
-    process (importers.worker), which must not quietly fall back to reading here."""
-    if request.param == "here":
-        monkeypatch.setattr(worker, "MIN_ROWS", sys.maxsize)
-        return str(request.param)
-    monkeypatch.setattr(worker, "MIN_ROWS", 0)
-
-    def fell_back(message: str, *args: object) -> NoReturn:
-        raise AssertionError(message % args)
-
-    monkeypatch.setattr(worker.log, "warning", fell_back)
-    return str(request.param)

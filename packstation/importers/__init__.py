@@ -15,12 +15,14 @@ Formats ("auto" detects them from the headers):
 - "taobao": 订单报表 + 宝贝报表 pair, old wide and newer column sets (taobao.py)
 - "jd": 京东 order export (jd.py); "pdd": 拼多多 order export (pdd.py)
 Files: CSV in UTF-8, UTF-8 with BOM, GBK, GB18030 or UTF-16 (Excel "Unicode text"),
-comma/tab/semicolon separated, or XLSX (first sheet). `.xls` is refused with advice.
+comma/tab/semicolon separated, or an XLSX or XLS workbook (first visible sheet, python-calamine).
 
-Text policy (cells.py): control, zero-width and bidi characters removed, `="…"`, `'`
-and tab prefixes unwrapped from identifiers, formulas kept as plain text (export.py
-escapes them), identifiers over 64 characters rejected, free text cut at 2,000.
-Order numbers in Excel scientific notation refuse the whole file.
+Text policy (cells.py): control, zero-width and bidi characters removed from text,
+`="…"`, `'` and tab prefixes unwrapped from identifiers, formulas kept as plain text
+(export.py escapes them), identifiers over 64 characters or with a control character
+inside rejected, free text cut at 2,000. Order numbers in Excel scientific notation
+refuse the whole file; so does text that went through the wrong encoding (mojibake.py).
+A file's first 100 problems are listed and the rest counted (records.Problems).
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ def parse_files(
     done == total; `total` is estimated from line counts before parsing starts.
     """
     with gc_paused():
-        return [job.parse(None) for job in plan_files(paths, format, progress)]
+        return [job.parse() for job in plan_files(paths, format, progress)]
 
 
 def plan_files(
@@ -69,8 +71,7 @@ def plan_files(
 ) -> list[ParseJob]:
     """Read, decode and recognise every file now; parse each when its job is run.
 
-    For an importer that stores each logical file in its own transaction, and stores a
-    Taobao pair's orders while the rest of it is read (see ParseJob).
+    For an importer that stores each logical file in its own transaction (see ParseJob).
     """
     tables = [open_table(Path(p)) for p in paths]
     return plan_tables(tables, format, progress)

@@ -3,23 +3,19 @@
 An order with any bad row is rejected whole: importing the good half of an order
 would let a packer ship an incomplete parcel. Each bad row is reported; the other rows
 of a rejected order are not imported and need no report of their own.
-
-A parser that knows an order can get no more rows (Taobao's order report: one row per
-order, its lines already read) hands it on at once with `complete`, so the import can
-store it while the rest of the file is read. A later row can still reject it; that is a
-problem in the file, and a file with problems changes nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from packstation.importers.records import (
+    MAX_LISTED,
     BarcodeSpec,
     ImportedLine,
     ImportedOrder,
     OrderStatus,
+    Problems,
     RowProblem,
 )
 
@@ -41,9 +37,6 @@ HEAD_FIELDS = (
 Head = tuple[str, OrderStatus, str, str, str, str, str, str, str, str, str, str]
 
 
-Emit = Callable[[list[ImportedOrder]], None]
-EMIT_BATCH = 5000
-
 
 @dataclass(slots=True)
 class _Pending:
@@ -51,21 +44,16 @@ class _Pending:
     head: Head
     lines: dict[str, list[object]] = field(default_factory=dict)  # sku -> [title, qty, codes]
     bad: bool = False
-    built: ImportedOrder | None = None  # once handed on by `complete`
 
 
 class OrderAssembler:
     """Collects rows of one file (or file pair) and yields finished orders."""
 
-    def __init__(
-        self, file: str, head_labels: dict[str, str] | None = None, emit: Emit | None = None
-    ) -> None:
+    def __init__(self, file: str, head_labels: dict[str, str] | None = None) -> None:
         self.file = file
         self.head_labels = head_labels or {}
-        self.problems: list[RowProblem] = []
+        self.problems = Problems()
         self._orders: dict[str, _Pending] = {}
-        self._emit = emit
-        self._completed: list[ImportedOrder] = []
 
     def problem(
         self, row: int, column: str, reason: str, code: str = "", file: str | None = None
@@ -79,10 +67,10 @@ class OrderAssembler:
         if order_no:
             reason = f"订单 {order_no} 整单未导入：{reason}"
             pending = self._orders.get(order_no)
-            if pending is None:
-                self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
-            else:
+            if pending is not None:
                 pending.bad = True
+            elif self.problems.total < MAX_LISTED:  # past it, the file is refused anyway
+                self._orders[order_no] = _Pending(row, _EMPTY_HEAD, bad=True)
         self.problem(row, column, reason, code, file)
 
     def head(self, order_no: str, row: int, head: Head) -> bool:
@@ -141,29 +129,17 @@ class OrderAssembler:
     def known(self, order_no: str) -> bool:
         return order_no in self._orders
 
-    def complete(self, order_no: str) -> None:
-        """`order_no` gets no more rows: hand it on (in batches) if anyone listens."""
-        if self._emit is None:
-            return
-        pending = self._orders[order_no]
-        pending.built = _built(order_no, pending)
-        self._completed.append(pending.built)
-        if len(self._completed) >= EMIT_BATCH:
-            self._flush()
-
     def orders(self) -> list[ImportedOrder]:
-        """Every good order, those already handed on included; hands on the rest first."""
-        self._flush()
-        return [
-            pending.built or _built(order_no, pending)
-            for order_no, pending in self._orders.items()
-            if not pending.bad and pending.head is not _EMPTY_HEAD
-        ]
-
-    def _flush(self) -> None:
-        if self._emit is not None and self._completed:
-            batch, self._completed = self._completed, []
-            self._emit(batch)
+        """Every good order, in the order first seen; the rows are let go as they are
+        built (100k orders' rows and orders at once cost a hundred megabytes more)."""
+        pending_orders, self._orders = self._orders, {}
+        built = []
+        while pending_orders:
+            order_no, pending = pending_orders.popitem()  # the last first
+            if not pending.bad and pending.head is not _EMPTY_HEAD:
+                built.append(_built(order_no, pending))
+        built.reverse()
+        return built
 
 
 # Orders and lines are made by tuple.__new__ straight from their values: the NamedTuples'

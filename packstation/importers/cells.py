@@ -10,6 +10,10 @@ Policy (documented for storage and export):
 - Identifiers (order numbers, SKUs, phones, waybill numbers, barcodes) longer than
   `MAX_CODE_LEN` reject the row; free text longer than `MAX_TEXT_LEN` is cut to that
   length (a 10 kB address is stored as its first 2,000 characters, not refused).
+- A control character (NUL, other C0/C1 controls, DEL) inside an order number, waybill
+  number, SKU or barcode rejects the row (`identifier` keeps it for `code_problem`):
+  removing it would turn `6966666666\x00676` into another code. At the edges such a
+  cell is trimmed as usual; zero-width and bidi characters are still removed.
 """
 
 from __future__ import annotations
@@ -70,6 +74,30 @@ def code(raw: str) -> str:
     return raw
 
 
+def identifier(raw: str) -> str:
+    """An order number, waybill number, SKU or barcode: `code`, except that control
+    characters inside it are kept, so that `code_problem` rejects the row."""
+    if not raw or raw.isprintable():
+        return code(raw)
+    kept = "".join(ch for ch in raw.strip() if _not_hidden(ch))
+    return code(kept) if kept.isprintable() else _unwrapped(kept)
+
+
+def _not_hidden(char: str) -> bool:
+    """Anything but format, private-use and unassigned characters (controls stay)."""
+    category = unicodedata.category(char)
+    return category[0] != "C" or category == "Cc"
+
+
+def _unwrapped(value: str) -> str:
+    """`code`'s Excel prefixes dropped, without its cleaning."""
+    if value[:2] == '="' and value[-1:] == '"' and len(value) >= 3:
+        return value[2:-1].strip()
+    if value[:1] == "'":
+        return value[1:].strip()
+    return value
+
+
 def is_scientific(value: str) -> bool:
     """True for Excel's `3.41235E+18`: the digits past the 15th are already lost."""
     return ("E" in value or "e" in value) and _SCIENTIFIC.match(value) is not None
@@ -77,6 +105,15 @@ def is_scientific(value: str) -> bool:
 
 def code_problem(value: str) -> str | None:
     """Why an identifier cannot be used as is, or None."""
+    if not value.isprintable():
+        for position, char in enumerate(value, start=1):
+            if unicodedata.category(char) == "Cc":
+                return (
+                    f"含控制字符 U+{ord(char):04X}（第 {position} 个字符），"
+                    "去掉它会变成另一个编号 / "
+                    f"contains control character U+{ord(char):04X} at position {position}; "
+                    "removing it would make another code"
+                )
     if len(value) > MAX_CODE_LEN:
         return (
             f"太长（{len(value)} 字符，最多 {MAX_CODE_LEN}） / "
@@ -94,7 +131,7 @@ def code_problem(value: str) -> str | None:
 
 def checked_code(raw: str) -> tuple[str, str | None]:
     """(identifier, why it is unusable or None); memoise this for repeating columns."""
-    value = code(raw)
+    value = identifier(raw)
     return value, (code_problem(value) if value else None)
 
 
@@ -114,7 +151,7 @@ def quantity(raw: str) -> int | None:
 
 def barcodes(raw: str) -> tuple[tuple[BarcodeSpec, ...], str | None]:
     """`6901234567892|BOX-6901234567892*6` → specs; second item is why it is bad, or None."""
-    value = code(raw)
+    value = identifier(raw)
     if not value:
         return (), None
     specs: list[BarcodeSpec] = []
@@ -136,6 +173,8 @@ def barcodes(raw: str) -> tuple[tuple[BarcodeSpec, ...], str | None]:
             units = int(count)
         if not item or any(c.isspace() for c in item):
             return (), f"条码“{shown}”为空或含空格 / barcode '{shown}' is empty or has spaces"
+        if not item.isprintable() and (why := code_problem(item)):
+            return (), f"条码“{shown!r}”{why}"
         if len(item) > MAX_CODE_LEN:
             return (), (
                 f"条码太长（最多 {MAX_CODE_LEN} 字符） / barcode too long (max {MAX_CODE_LEN})"

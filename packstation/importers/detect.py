@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 from packstation.errors import UserError
 from packstation.importers import generic, jd, pdd, taobao
-from packstation.importers.assemble import Emit
 from packstation.importers.reading import Table
-from packstation.importers.records import ParsedFile
+from packstation.importers.records import FileFloodedError, ParsedFile
 
 FORMATS = ("csv", "products", "taobao", "jd", "pdd")
 # `--format csv` names the plain files of DESIGN.md, orders and the product catalogue alike.
@@ -65,16 +64,12 @@ def detect(table: Table) -> tuple[str, str]:
 
 @dataclass(frozen=True, slots=True)
 class ParseJob:
-    """One logical file (a Taobao pair counts as one), parsed when `parse` is called.
-
-    `parse(emit)` may hand finished orders to `emit` while it reads (Taobao pairs do), so
-    they can be stored meanwhile; every order is in the returned ParsedFile either way.
-    """
+    """One logical file (a Taobao pair counts as one), parsed when `parse` is called."""
 
     format: str
     sources: tuple[str, ...]
     rows: int  # estimated from line counts, for progress
-    parse: Callable[[Emit | None], ParsedFile]
+    parse: Callable[[], ParsedFile]
 
 
 def plan_tables(
@@ -113,9 +108,15 @@ def plan_tables(
     if not parsers:
         meter.finish()
 
-    def counted(index: int, run: _Job) -> Callable[[Emit | None], ParsedFile]:
-        def parse(emit: Emit | None) -> ParsedFile:
-            parsed = run(meter.tick, emit)
+    def counted(
+        index: int, format_name: str, sources: tuple[str, ...], rows: int, run: _Job
+    ) -> Callable[[], ParsedFile]:
+        def parse() -> ParsedFile:
+            try:
+                parsed = run(meter.tick)
+            except FileFloodedError as flood:  # mostly junk: the rest is not read
+                flood.problems.stopped(sources[-1], flood.row, rows)
+                parsed = ParsedFile(format_name, problems=flood.problems, sources=sources)
             if index == last:
                 meter.finish()
             return parsed
@@ -123,21 +124,20 @@ def plan_tables(
         return parse
 
     return [
-        ParseJob(format_name, sources, rows, counted(index, run))
+        ParseJob(format_name, sources, rows, counted(index, format_name, sources, rows, run))
         for index, (format_name, sources, rows, run) in enumerate(parsers)
     ]
 
 
-_Job = Callable[[Callable[[int], None], Emit | None], ParsedFile]
+_Job = Callable[[Callable[[int], None]], ParsedFile]
 
 
 def _single_job(parser: _Parser, table: Table) -> _Job:
-    """Formats whose orders are only complete at the end of the file emit nothing early."""
-    return lambda tick, _emit: parser(table, tick)
+    return lambda tick: parser(table, tick)
 
 
 def _pair_job(orders: Table, items: Table) -> _Job:
-    return lambda tick, emit: taobao.parse_pair(orders, items, tick, emit)
+    return lambda tick: taobao.parse_pair(orders, items, tick)
 
 
 register("products", "products", generic.looks_like_products, generic.parse_products)

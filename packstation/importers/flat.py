@@ -108,7 +108,7 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
     )
     parsed = ParsedFile(spec.format, sources=(table.name,), encoding=table.encoding)
     short = cells.Memo(cells.text)  # columns with few distinct values: status, carrier, …
-    skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
+    skus, quantities = cells.Memo(cells.identifier), cells.Memo(cells.quantity)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % TICK_ROWS:
             tick(TICK_ROWS)
@@ -131,7 +131,7 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
             title,
             qty_raw,
         ) = get(row)
-        order_no = cells.code(no_raw)
+        order_no = cells.identifier(no_raw)
         if not order_no:
             asm.problem(
                 row_no, label["order_no"], "缺少订单号 / order number is empty", "missing_value"
@@ -158,11 +158,12 @@ def parse(table: Table, spec: FlatSpec, tick: Tick) -> ParsedFile:
                     label["status"],
                     f"未付款订单，未导入 / unpaid order {order_no} left out",
                     "unpaid",
+                    order_no,
                 )
             )
             continue
         assert isinstance(status, OrderStatus)
-        phone_no, waybill_no = cells.code(phone), cells.code(waybill)
+        phone_no, waybill_no = cells.code(phone), cells.identifier(waybill)
         bad = cells.code_problem(order_no) or cells.code_problem(waybill_no)
         if bad:
             asm.reject(order_no, row_no, label["order_no"], bad, "bad_code")

@@ -85,7 +85,7 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
     labels = {c: c for c in cols}
     asm = OrderAssembler(table.name, labels)
     short = cells.Memo(cells.text)  # columns with few distinct values: status, platform, …
-    skus, quantities = cells.Memo(cells.code), cells.Memo(cells.quantity)
+    skus, quantities = cells.Memo(cells.identifier), cells.Memo(cells.quantity)
     codes_of = cells.Memo(cells.barcodes)
     for count, (row_no, row) in enumerate(table.rows, start=1):
         if not count % TICK_ROWS:
@@ -109,7 +109,7 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
             title,
             codes_raw,
         ) = get(row)
-        order_no = cells.code(order_raw)
+        order_no = cells.identifier(order_raw)
         if not order_no:
             asm.problem(row_no, "order_no", "缺少订单号 / order_no is empty", "missing_value")
             continue
@@ -130,7 +130,8 @@ def parse_orders(table: Table, tick: Progress) -> ParsedFile:
                 "bad_status",
             )
             continue
-        phone_no, waybill_no, platform_no = cells.code(phone), cells.code(waybill), cells.code(pon)
+        phone_no, waybill_no = cells.code(phone), cells.identifier(waybill)
+        platform_no = cells.code(pon)
         bad_id = _first_bad_id(
             (("phone", phone_no), ("waybill_no", waybill_no), ("platform_order_no", platform_no))
         )
@@ -206,7 +207,7 @@ def parse_products(table: Table, tick: Progress) -> ParsedFile:
         if not count % TICK_ROWS:
             tick(TICK_ROWS)
         sku_raw, title, codes_raw = get(row)
-        sku = cells.code(sku_raw)
+        sku = cells.identifier(sku_raw)
         why = "缺少 SKU / sku is empty" if not sku else cells.code_problem(sku)
         if why:
             parsed.problems.append(_problem(table, row_no, sku_label, why, "bad_code"))

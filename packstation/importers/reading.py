@@ -1,8 +1,10 @@
-"""Turn a CSV or XLSX file into header + text rows, whatever the encoding or spreadsheet quirks.
+"""Turn a CSV, XLSX or XLS file into header + text rows, whatever the encoding or quirks.
 
 Every format parser reads through here so that encoding detection, header normalisation
-and "numbers must never become floats" are decided once. Cells come out as `str`; XLSX
-numbers are rendered as text without ever trusting a float beyond 15 significant digits.
+and "numbers must never become floats" are decided once. Cells come out as `str`;
+workbook numbers are rendered as text without ever trusting a float beyond 15
+significant digits. Workbooks (XLSX, and the older XLS that Taobao and JD still export)
+are read by python-calamine.
 """
 
 from __future__ import annotations
@@ -13,16 +15,17 @@ import datetime as dt
 import io
 import re
 import unicodedata
-import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
 from packstation.errors import UserError
-from packstation.importers import xlsx
+from packstation.importers import mojibake
 
 # Rows holding fewer than this many non-empty cells are not taken for the header (title
-# lines such as "订单列表" above the real header in some XLSX exports).
+# lines such as "订单列表" above the real header in some workbook exports).
 _MIN_HEADER_CELLS = 2
 _HEADER_SEARCH_ROWS = 10
 # Excel keeps 15 significant digits; any float at or above this may already be damaged.
@@ -49,18 +52,6 @@ class Table:
     rows: Iterator[tuple[int, list[str]]]
     estimated_rows: int
     index: dict[str, int] = field(init=False, repr=False)
-    # The CSV text the rows are read from (None for XLSX), so that another process can
-    # read the file again (importers.worker). Weak: it lives as long as the rows do.
-    source: weakref.ref[io.StringIO] | None = field(default=None, repr=False)
-
-    def csv_text(self) -> str | None:
-        """The whole CSV text while the rows are still to be read, else None."""
-        buffer = self.source() if self.source is not None else None
-        return None if buffer is None else buffer.getvalue()
-
-    def hand_over(self) -> None:
-        """Another process reads the rows: let go of them, and so of the text."""
-        self.rows = iter(())
 
     def __post_init__(self) -> None:
         self.index = {}
@@ -90,7 +81,7 @@ def normalise_header(raw: str) -> str:
 
 
 def open_table(path: Path) -> Table:
-    """Open a CSV or XLSX file; raise UserError if it cannot be read at all."""
+    """Open a CSV, XLSX or XLS file; raise UserError if it cannot be read at all."""
     if not path.exists():
         raise UserError(f"找不到文件：{path}", f"File not found: {path}")
     if not path.is_file():
@@ -100,19 +91,29 @@ def open_table(path: Path) -> Table:
     except OSError as exc:
         raise UserError(f"无法读取文件 {path}：{exc}", f"Cannot read {path}: {exc}") from exc
     if data[:4] == b"PK\x03\x04":
-        return _open_xlsx(path, data)
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise UserError(
-            f"{path.name} 是旧版 Excel（.xls）文件，请在后台重新导出 CSV 或 XLSX，"
-            "或用 Excel/WPS 另存为 .xlsx。",
-            f"{path.name} is an old Excel .xls file; export CSV or XLSX again, or save it "
-            "as .xlsx in Excel/WPS.",
-        )
-    text, encoding = decode(data, str(path))
-    return csv_table(str(path), text, encoding)
+        return _open_workbook(path, data, "xlsx")
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":  # OLE2: an Excel 97-2003 .xls
+        return _open_workbook(path, data, "xls")
+    decoded = decode(data, str(path))
+    mojibake.check(path.name, data, decoded.start, decoded.encoding)
+    first_line = decoded.start.split("\n", 1)[0].lstrip("\ufeff")
+    return csv_table(str(path), data, decoded.encoding, decoded.lines + 1, first_line)
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
+# Decoding is checked a megabyte at a time: the whole text at once cost more memory than
+# the file (two or four bytes a character). The start of the text is kept, to check.
+_CHUNK = 1 << 20
+_KEPT_CHUNKS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    encoding: str  # as Python's codecs name it; "utf-8-sig" for UTF-8 with a BOM
+    start: str  # the text of the file's first few megabytes
+    lines: int
+
+
+def decode(data: bytes, name: str) -> Decoded:
     """Decode by strict trial: BOMs, then UTF-8, then GBK, then GB18030.
 
     Strict trial decoding is enough here: Chinese text in GBK is almost never valid
@@ -120,15 +121,17 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     detector (charset-normalizer) is needed for these four encodings.
     """
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", name), "utf-8-sig"
+        return _strict(data, "utf-8-sig", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", name), "utf-16"
+        return _strict(data, "utf-16", name)
     where = 0  # how far the most successful reading got: where the damage probably is
     for encoding in ("utf-8", "gbk", "gb18030"):
         try:
-            return data.decode(encoding), encoding
+            return _checked(data, encoding)
         except UnicodeDecodeError as exc:
             where = max(where, exc.start)
+    if mojibake.looks_like_big5(data):
+        raise mojibake.unsupported_big5(name)
     raise UserError(
         f"无法识别 {name} 的文字编码（第 {where} 字节起既不是 UTF-8 也不是 GBK/GB18030）。"
         "请从后台重新导出，或用 Excel/WPS 另存为“CSV UTF-8”后再导入。",
@@ -138,9 +141,30 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
     )
 
 
-def _strict(data: bytes, encoding: str, name: str) -> str:
+def _checked(data: bytes, encoding: str) -> Decoded:
+    """`data` decoded strictly a chunk at a time; UnicodeDecodeError (its `start` in
+    `data`) if it is not `encoding`."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    kept: list[str] = []
+    lines = 0
+    for offset in range(0, max(len(data), 1), _CHUNK):
+        try:
+            last = offset + _CHUNK >= len(data)
+            text = decoder.decode(view[offset : offset + _CHUNK], final=last)
+        except UnicodeDecodeError as exc:
+            raise UnicodeDecodeError(
+                exc.encoding, data, offset + exc.start, offset + exc.end, exc.reason
+            ) from exc
+        lines += text.count("\n")
+        if len(kept) < _KEPT_CHUNKS:
+            kept.append(text)
+    return Decoded(encoding, "".join(kept), lines)
+
+
+def _strict(data: bytes, encoding: str, name: str) -> Decoded:
     try:
-        return data.decode(encoding)
+        return _checked(data, encoding)
     except UnicodeDecodeError as exc:
         raise UserError(
             f"{name} 声明为 {encoding} 编码，但第 {exc.start} 字节处内容损坏，请重新导出。",
@@ -156,21 +180,20 @@ def _sniff_delimiter(first_line: str) -> str:
     return best if counts[best] > counts[","] else ","
 
 
-def csv_table(name: str, text: str, encoding: str) -> Table:
-    """A table over decoded CSV text (`encoding` is what it was decoded from)."""
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    estimated = text.count("\n") + 1
-    first_line = text.split("\n", 1)[0]
-    buffer = io.StringIO(text, newline="")
-    reader = csv.reader(buffer, delimiter=_sniff_delimiter(first_line))
-    table = _with_header(name, encoding, _csv_rows(name, reader), estimated)
-    table.source = weakref.ref(buffer)
-    return table
+def csv_table(name: str, data: bytes, encoding: str, estimated: int, first_line: str) -> Table:
+    """A table over CSV bytes known to decode as `encoding`, decoded as they are read:
+    the whole text at once (four bytes a character once one is outside Latin-1) would
+    cost several times the file's size."""
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    if stream.read(1) not in ("\ufeff", ""):  # a BOM the codec left in place
+        stream.seek(0)
+    reader = csv.reader(stream, delimiter=_sniff_delimiter(first_line))
+    return _with_header(name, encoding, _csv_rows(name, reader), estimated)
 
 
 def _csv_rows(name: str, reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """`_numbered(_guarded(…))` in one generator: this loop runs once per CSV row."""
+    """CSV rows numbered as a spreadsheet shows them, blank ones left out, a reader
+    failure turned into a UserError naming the row: this loop runs once per CSV row."""
     number = 0
     try:
         for row in reader:
@@ -190,24 +213,6 @@ def _damaged(name: str, row: int, exc: Exception) -> UserError:
     )
 
 
-def _guarded(
-    name: str, rows: Iterator[list[str]], errors: type[Exception] | tuple[type[Exception], ...]
-) -> Iterator[list[str]]:
-    """Turn a reader failure halfway through the file into a UserError naming the row."""
-    count = 0
-    try:
-        for row in rows:
-            count += 1
-            yield row
-    except errors as exc:
-        raise _damaged(name, count + 1, exc) from exc
-
-
-def _numbered(rows: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """Number rows as a spreadsheet would and drop blank ones."""
-    return _nonblank(enumerate(rows, start=1))
-
-
 def _nonblank(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list[str]]]:
     for number, row in rows:
         if row and row[0] and not row[0].isspace():  # fast path: a filled first cell
@@ -222,7 +227,7 @@ def _nonblank(rows: Iterator[tuple[int, list[str]]]) -> Iterator[tuple[int, list
 def _guarded_numbered(
     name: str, rows: Iterator[tuple[int, list[str]]], errors: type[Exception]
 ) -> Iterator[tuple[int, list[str]]]:
-    """`_guarded` for rows that carry their own numbers (XLSX skips empty rows)."""
+    """Turn a reader failure halfway through a sheet into a UserError naming the row."""
     number = 0
     try:
         for number, row in rows:
@@ -249,43 +254,41 @@ def _with_header(
     raise UserError(f"{name} 是空文件，没有表头。", f"{name} is empty: no header row.")
 
 
-def _open_xlsx(path: Path, data: bytes) -> Table:
+def _open_workbook(path: Path, data: bytes, kind: str) -> Table:
+    """The first visible worksheet of an XLSX or XLS workbook, read by python-calamine."""
     try:
-        rows, estimated = xlsx.open_sheet(data, cell_text)
-    except xlsx.XlsxLayoutError:
-        return _open_xlsx_openpyxl(path, data)
-    numbered = _nonblank(_guarded_numbered(str(path), rows, Exception))
-    return _with_header(str(path), "xlsx", numbered, estimated)
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets = workbook.sheets_metadata
+        visible = [m.name for m in sheets if m.visible == SheetVisibleEnum.Visible]
+        sheet = workbook.get_sheet_by_name((visible or workbook.sheet_names)[0])
+        values = sheet.iter_rows()
+    except Exception as exc:  # CalamineError, a missing part, an unreadable stream …
+        raise _damaged_workbook(path, kind, exc) from exc
+    except BaseException as exc:  # a panic inside the Rust reader, on a hostile file
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise _damaged_workbook(path, kind, exc) from exc
+    first = sheet.start[0] + 1 if sheet.start else 1  # the sheet row of the first value row
+
+    def text_rows() -> Iterator[tuple[int, list[str]]]:
+        for number, row in enumerate(values, start=first):
+            yield number, [cell_text(v) for v in row]
+
+    numbered = _nonblank(_guarded_numbered(str(path), text_rows(), Exception))
+    return _with_header(str(path), kind, numbered, max(sheet.height, 1))
 
 
-def _open_xlsx_openpyxl(path: Path, data: bytes) -> Table:
-    """Slower reader for workbooks the fast one does not understand."""
-    # Imported lazily: openpyxl costs ~0.2 s to import and most imports are CSV.
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise UserError(
-            f"{path.name} 不是可读取的 XLSX 文件（{exc}），请重新导出。",
-            f"{path.name} is not a readable XLSX file ({exc}); export it again.",
-        ) from exc
-    sheet = workbook.active if workbook.active is not None else workbook.worksheets[0]
-    estimated = sheet.max_row or 1
-
-    def text_rows() -> Iterator[list[str]]:
-        try:
-            for values in sheet.iter_rows(values_only=True):
-                yield [cell_text(v) for v in values]
-        finally:
-            workbook.close()
-
-    rows = _numbered(_guarded(str(path), text_rows(), Exception))
-    return _with_header(str(path), "xlsx", rows, estimated)
+def _damaged_workbook(path: Path, kind: str, exc: BaseException) -> UserError:
+    kind = kind.upper()
+    return UserError(
+        f"{path.name} 不是可读取的 {kind} 工作簿（{exc}），文件可能已损坏，请从后台重新导出。",
+        f"{path.name} is not a readable {kind} workbook ({exc}); the file may be damaged, "
+        "export it again from the shop back-end.",
+    )
 
 
 def cell_text(value: object) -> str:
-    """Render an XLSX cell as the text the user typed, never via a lossy float.
+    """Render a workbook cell as the text the user typed, never via a lossy float.
 
     Floats of 15+ digits come out in Excel's scientific form (`3.41234567890123E+18`) so
     an order-number column refuses them with the same message as a re-saved CSV.
@@ -296,7 +299,7 @@ def cell_text(value: object) -> str:
         return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
-    if isinstance(value, int):  # openpyxl gives int only when the XML holds every digit
+    if isinstance(value, int):  # XLS integer cells
         return str(value)
     if isinstance(value, float):
         if value.is_integer() and abs(value) < _FLOAT_EXACT_LIMIT:

@@ -13,11 +13,13 @@ from packstation.domain.orders import OrderStatus
 
 __all__ = [
     "BarcodeSpec",
+    "FileFloodedError",
     "ImportedLine",
     "ImportedOrder",
     "ImportedProduct",
     "OrderStatus",
     "ParsedFile",
+    "Problems",
     "RowProblem",
 ]
 
@@ -72,6 +74,57 @@ class RowProblem:
     column: str  # the column name as the file spells it; "" for the whole row
     reason: str  # "中文 / English", for people
     code: str = ""  # stable machine code, e.g. "bad_quantity", for UIs and tests
+    order_no: str = ""  # the order the row belongs to, where known
+
+
+# Problems a file's report lists; the rest are only counted. A 50 MB file of junk has
+# millions of bad rows: nobody reads them, and keeping them cost gigabytes.
+MAX_LISTED = 100
+# A file with this many problems, more than half of its rows so far, is not an order file
+# gone slightly wrong: it is not read further (reading all of a 50 MB one took a minute).
+FLOOD_PROBLEMS = 1000
+FLOOD_SHARE = 0.5
+
+
+class FileFloodedError(Exception):
+    """Raised by Problems.append when a file turns out to be mostly junk."""
+
+    def __init__(self, problems: Problems, row: int) -> None:
+        super().__init__(f"{problems.total} problems by row {row}")
+        self.problems = problems
+        self.row = row
+
+
+class Problems(list[RowProblem]):
+    """A file's first MAX_LISTED problems, and `total`: how many it has in all."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.total = 0
+
+    def append(self, problem: RowProblem) -> None:
+        self.total += 1
+        if len(self) < MAX_LISTED:
+            super().append(problem)
+        if self.total >= FLOOD_PROBLEMS and self.total > FLOOD_SHARE * problem.row:
+            raise FileFloodedError(self, problem.row)
+
+    def stopped(self, file: str, row: int, rows: int) -> None:
+        """Say that reading stopped at `row` of about `rows`, and why (listed last)."""
+        rest = max(rows - row, 0)
+        self.total += 1  # the unread rest counts as one more problem: it is listed
+        super().append(
+            RowProblem(
+                file,
+                row,
+                "",
+                f"前 {row} 行中有 {self.total - 1} 行有问题，这不像是订单文件，已停止读取；"
+                f"其余约 {rest} 行未检查 / {self.total - 1} of the first {row} rows are bad: this "
+                f"does not look like an order file, reading stopped; the remaining ~{rest} rows "
+                "were not checked",
+                "not_an_order_file",
+            )
+        )
 
 
 @dataclass(slots=True)
@@ -81,8 +134,8 @@ class ParsedFile:
     format: str
     orders: list[ImportedOrder] = field(default_factory=list)
     products: list[ImportedProduct] = field(default_factory=list)
-    problems: list[RowProblem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)
     sources: tuple[str, ...] = ()  # the file(s) this came from, as given
-    encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16" or "xlsx"
+    encoding: str = ""  # "utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "xlsx" or "xls"
     # Rows left out on purpose, not errors (e.g. unpaid Taobao orders): told, not rejected.
     skipped: list[RowProblem] = field(default_factory=list)

@@ -26,11 +26,10 @@ from functools import lru_cache
 
 from packstation.errors import UserError
 from packstation.importers import cells
-from packstation.importers.assemble import HEAD_FIELDS, Emit, Head, OrderAssembler
+from packstation.importers.assemble import HEAD_FIELDS, Head, OrderAssembler
 from packstation.importers.reading import Table
 from packstation.importers.records import OrderStatus, ParsedFile, RowProblem
 from packstation.importers.tables import TICK_ROWS, missing_columns_error, pick, scientific_error
-from packstation.importers.worker import read_in_worker
 
 Tick = Callable[[int], None]
 PLATFORM = "taobao"
@@ -137,18 +136,13 @@ def _stamp(name: str) -> str:
     return "".join(c for c in base if c.isdigit())
 
 
-def parse_pair(orders: Table, items: Table, tick: Tick, emit: Emit | None = None) -> ParsedFile:
-    """The item report is read first; then each order is complete when its order-report
-    row is joined to its lines, and is handed to `emit` (in batches) while the rest is.
-
-    A big order report is read meanwhile by a worker process (importers.worker): reading
-    it needs nothing from the item report until the join."""
+def parse_pair(orders: Table, items: Table, tick: Tick) -> ParsedFile:
+    """The item report is read first; then each order-report row is joined to its lines."""
     labels = {"recipient": "收货人姓名", "address": "收货地址"}
-    asm = OrderAssembler(orders.name, labels, emit)
+    asm = OrderAssembler(orders.name, labels)
     parsed = ParsedFile("taobao", sources=(orders.name, items.name), encoding=orders.encoding)
-    with read_in_worker(order_rows, orders) as outcomes:
-        lines = _read_items(items, asm, tick)
-        _join_orders(outcomes, asm, lines, parsed.skipped, orders.name, tick)
+    lines = _read_items(items, asm, tick)
+    _join_orders(order_rows(orders), asm, lines, parsed.skipped, orders.name, tick)
     no_label = items.raw_headers[items.find(*ITEM_NO) or 0].strip()
     for order_no, found in lines.items():
         if not asm.known(order_no):
@@ -188,7 +182,7 @@ def _read_items(table: Table, asm: OrderAssembler, tick: Tick) -> dict[str, list
             tick(TICK_ROWS)
         no_raw, sku_raw, title, attrs, qty_raw, status_raw, refund = get(row)
         if no_raw != last_raw:  # lines of one order are consecutive: check its number once
-            last_raw, order_no = no_raw, cells.code(no_raw)
+            last_raw, order_no = no_raw, cells.identifier(no_raw)
             if cells.is_scientific(order_no):
                 raise scientific_error(table, row_no, no_label, order_no)
             no_problem = cells.code_problem(order_no) if order_no else None
@@ -234,8 +228,7 @@ def _refunded(refund_status: str) -> bool:
 
 
 # What one order-report row says before the item report is joined to it: (row, order
-# number, the order's fields or None, (column, reason, code) of a problem or None). A
-# plain tuple, so a worker process can read the order report and send them over.
+# number, the order's fields or None, (column, reason, code) of a problem or None).
 RowOutcome = tuple[int, str, Head | None, tuple[str, str, str] | None]
 _STATUS_AT = HEAD_FIELDS.index("status")
 
@@ -285,7 +278,7 @@ def order_rows(table: Table) -> Iterator[RowOutcome]:
             memo,
             refund_amount,
         ) = get(row)
-        order_no = cells.code(no_raw)
+        order_no = cells.identifier(no_raw)
         if not order_no:
             problem = ("订单编号", "缺少订单编号 / order number is empty", "missing_value")
             yield row_no, "", None, problem
@@ -310,7 +303,7 @@ def order_rows(table: Table) -> Iterator[RowOutcome]:
         ):
             status = OrderStatus.REFUNDED
         phone_no = cells.code(mobile) or cells.code(phone)
-        waybill_no = cells.code(waybill) if waybill else ""
+        waybill_no = cells.identifier(waybill) if waybill else ""
         bad = cells.code_problem(order_no)
         if bad or (waybill_no and cells.code_problem(waybill_no)):
             column = "订单编号" if bad else "物流单号"
@@ -354,7 +347,7 @@ def _join_orders(
         if problem is not None:
             column, reason, code = problem
             if code == UNPAID:
-                skipped.append(RowProblem(table_name, row_no, column, reason, code))
+                skipped.append(RowProblem(table_name, row_no, column, reason, code, order_no))
                 lines.pop(order_no, None)
             elif order_no:
                 asm.reject(order_no, row_no, column, reason, code)
@@ -366,10 +359,9 @@ def _join_orders(
             continue  # a repeated identical row adds nothing; a different one was reported
         seen.add(order_no)
         status = head[_STATUS_AT]
-        items = lines.get(order_no)
+        items = lines.pop(order_no, None)  # joined: what is left in `lines` is unknown
         if items is None and status is not OrderStatus.PAID:
-            asm.complete(order_no)  # a closed order without item rows still carries its status
-            continue
+            continue  # a closed order without item rows still carries its status
         if items is None:
             asm.reject(
                 order_no,
@@ -384,7 +376,6 @@ def _join_orders(
         if not packable and items:
             packable = items  # every line gone while the order says paid: keep, let it show
         asm.plain_lines(order_no, [(i[1], i[2], i[3]) for i in packable])
-        asm.complete(order_no)
 
 
 def _without_zip(address: str) -> str:

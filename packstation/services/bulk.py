@@ -2,20 +2,19 @@
 
 A 100k-order import through Core `insert()` spent more time building parameter dicts and
 processing types per row (and, on SQLite, inserting row by row to get ids back in order)
-than the database spent storing them. Here ids are reserved first, so rows go in by
-multi-row INSERTs (SQLite; for an import, stored on a helper thread while the next batch
-is built, see storage.sqlite_writer) or `COPY` (PostgreSQL) with nothing to read back;
-lookups of thousands of keys go as one array (PostgreSQL) or JSON (SQLite) parameter.
+than the database spent storing them. Here ids are reserved first, so rows go in with
+nothing to read back: multi-row INSERTs on SQLite, `COPY` on PostgreSQL. Lookups of
+thousands of keys go as one array (PostgreSQL) or JSON (SQLite) parameter.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from itertools import chain, islice
-from types import TracebackType
 from typing import Any
 
 from sqlalchemy import (
@@ -32,15 +31,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import QueryableAttribute
 
-from packstation.storage.sqlite_writer import (
-    BackgroundInserts,
-    insert_sql,
-    parameter_limit,
-    rows_per_statement,
-)
-
+# Rows per SQLite statement, at most: as many as it may bind (SQLITE_MAX_VARIABLE_NUMBER,
+# 32,766 by default since 3.32, 999 before) allow, up to this.
+ROWS_PER_STATEMENT = 2000
 # One text value back instead of `count` rows: reading 100k rows costs more than drawing them.
-BATCH = 5000  # rows per COPY progress report
 _NEXTVALS = text(
     "SELECT string_agg(nextval(s.seq)::text, ',') "
     "FROM (SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass) AS seq) AS s "
@@ -48,19 +42,12 @@ _NEXTVALS = text(
 )
 
 
-def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
-    """Ids for `count` new rows of `table` (integer primary key `id`); see IdSource."""
-    return IdSource(conn, table).take(count)
-
-
 class IdSource:
     """Ids for new rows of `table` (integer primary key `id`), drawn as they are needed.
 
     SQLite: the transaction holds the write lock from its start (BEGIN IMMEDIATE, see
     storage.engine), so max(id)+1… is what SQLite itself would pick and nobody can take
-    them meanwhile; max(id) is read once, so later draws need the connection no more (a
-    helper thread may be writing on it). PostgreSQL: drawn from the column's own
-    sequence, as its default does, one round trip per draw.
+    them meanwhile. PostgreSQL: drawn from the column's own sequence, as its default does.
     """
 
     def __init__(self, conn: Connection, table: Table) -> None:
@@ -80,124 +67,49 @@ class IdSource:
         return list(range(start, start + count))
 
 
+def reserve_ids(conn: Connection, table: Table, count: int) -> list[int]:
+    """Ids for `count` new rows of `table`; see IdSource."""
+    return IdSource(conn, table).take(count)
+
+
 def bulk_insert(
-    conn: Connection,
-    table: Table,
-    columns: Sequence[str],
-    rows: Iterable[Sequence[object]],
-    stored: Callable[[int], None] | None = None,
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
-    """Insert `rows` (tuples in `columns` order) in one go; see BulkWriter."""
-    with BulkWriter(conn, stored) as writer:
-        writer.insert(table, columns, rows)
-
-
-class BulkWriter:
-    """Inserts for one transaction: COPY on PostgreSQL, multi-row INSERTs on SQLite.
+    """Insert `rows` (tuples in `columns` order): COPY on PostgreSQL, multi-row INSERTs
+    on SQLite.
 
     Values must already be what the driver stores: str, int, bool, None, and times from
-    `stored_now` (no SQLAlchemy type processing happens here). `rows` may be a generator,
-    and rows are stored while the rest are built: COPY sends every 32 kB as it fills. On
-    SQLite with `background`, a helper thread stores each statement (storage.sqlite_writer)
-    while the caller builds the next: the caller must then leave the
-    connection alone until `close` or `abandon`, and the connection must allow other
-    threads (a SQLite file through SQLAlchemy does). Statements run in the order given,
-    so lines inserted after their orders find them. `stored(n)` is told, on the caller's
-    thread, of rows stored. Leaving the block waits for every row and raises the first
-    error, as the driver raised it (sqlite3 / psycopg).
+    `stored_now` (no SQLAlchemy type processing happens here).
     """
-
-    def __init__(
-        self,
-        conn: Connection,
-        stored: Callable[[int], None] | None = None,
-        *,
-        background: bool = False,
-    ) -> None:
-        self._conn = conn
-        self._stored = stored
-        self._background = background and conn.dialect.name == "sqlite"
-        self._helper: BackgroundInserts | None = None
-        self._limit = 0  # SQLite's parameter limit, read before any helper runs
-        if conn.dialect.name == "sqlite":
-            self._limit = parameter_limit(self._sqlite())
-
-    def insert(
-        self, table: Table, columns: Sequence[str], rows: Iterable[Sequence[object]]
-    ) -> None:
-        if isinstance(rows, Sequence) and not rows:
-            return  # not even an empty COPY's round trip
-        if self._conn.dialect.name == "postgresql":
-            self._copy(table.name, columns, rows)
-        else:
-            self._insert_sqlite(table.name, tuple(columns), iter(rows))
-
-    def close(self) -> None:
-        """Wait until every row is stored; raise the helper's error, if it met one.
-
-        No inserts after `close` or `abandon`."""
-        if self._helper is not None:
-            self._helper.close()
-            self._tell(self._helper.stored())
-
-    def abandon(self) -> None:
-        """Wait until the helper has stopped, raising nothing: the caller will roll back."""
-        if self._helper is not None:
-            self._helper.abandon()
-
-    def __enter__(self) -> BulkWriter:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        if error is None:
-            self.close()
-        else:
-            self.abandon()  # the caller's error wins
-
-    def _tell(self, count: int) -> None:
-        if self._stored and count:
-            self._stored(count)
-
-    def _copy(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-        driver = self._conn.connection.driver_connection
-        assert driver is not None
-        sent = 0
+    if isinstance(rows, Sequence) and not rows:
+        return  # not even an empty COPY's round trip
+    driver = conn.connection.driver_connection
+    if conn.dialect.name == "postgresql":
         with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            driver.cursor() as cursor,  # type: ignore[union-attr]
+            cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy,
         ):
             for row in rows:
                 copy.write_row(row)
-                sent += 1
-                if not sent % BATCH:
-                    self._tell(BATCH)
-        self._tell(sent % BATCH)  # the COPY has finished: the rest is stored too
+        return
+    assert isinstance(driver, sqlite3.Connection)
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    per = max(1, min(ROWS_PER_STATEMENT, limit // len(columns)))
+    remaining = iter(rows)
+    cursor = driver.cursor()
+    try:
+        while batch := list(islice(remaining, per)):
+            sql = _insert_sql(table.name, tuple(columns), len(batch))
+            cursor.execute(sql, tuple(chain.from_iterable(batch)))
+    finally:
+        cursor.close()
 
-    def _insert_sqlite(
-        self, table: str, columns: tuple[str, ...], rows: Iterator[Sequence[object]]
-    ) -> None:
-        driver = self._sqlite()
-        per = rows_per_statement(self._limit, len(columns))
-        while batch := list(islice(rows, per)):
-            sql = insert_sql(table, columns, len(batch))
-            if not self._background:
-                driver.execute(sql, tuple(chain.from_iterable(batch)))
-                self._tell(len(batch))
-                continue
-            if self._helper is None:
-                self._helper = BackgroundInserts(driver)
-            self._helper.submit(sql, batch)
-            self._tell(self._helper.stored())
 
-    def _sqlite(self) -> sqlite3.Connection:
-        driver = self._conn.connection.driver_connection
-        assert isinstance(driver, sqlite3.Connection)
-        return driver
+@lru_cache(maxsize=16)
+def _insert_sql(table: str, columns: tuple[str, ...], rows: int) -> str:
+    """`INSERT … VALUES (?, …), …` for `rows` rows (cached: the statements are long)."""
+    row = f"({', '.join('?' * len(columns))})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([row] * rows)}"
 
 
 def stored_now(conn: Connection, column: ColumnElement[datetime]) -> object:

@@ -1,19 +1,18 @@
 """Persisting parsed order and product files: idempotent, change-detecting, all or nothing.
 
-One transaction per file (a Taobao pair counts as one): a file with any rejected row
-changes nothing. Re-importing the same file creates nothing. An order whose status,
-address or lines changed is updated, and if a bench had started it (or packed it) it is
-intercepted so the parcel is stopped (services.order_store).
+Straight through, file after file: read and recognise every file, then for each one
+(a Taobao pair counts as one) parse it, then store it in its own transaction. A file
+with any rejected row changes nothing. Re-importing the same file creates nothing. An
+order whose status, address or lines changed is updated, and if a bench had started it
+(or packed it) it is intercepted so the parcel is stopped (services.order_store).
 
-Into a SQLite file, a Taobao pair's orders are stored while the rest of its order
-report is read: the transaction begins when its first orders are ready, and is rolled
-back if the file turns out to have a problem after all.
+One `progress(done, total, skipped)` callback follows the whole import, and a
+CancelToken stops it at the next step: the file under way is rolled back.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from contextlib import ExitStack
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, Table, select, text, update
@@ -21,7 +20,6 @@ from sqlalchemy import Connection, Table, select, text, update
 from packstation.domain.codes import case_folded
 from packstation.errors import UserError
 from packstation.importers import gc_paused, plan_files
-from packstation.importers.assemble import Emit
 from packstation.importers.records import (
     BarcodeSpec,
     ImportedOrder,
@@ -29,21 +27,32 @@ from packstation.importers.records import (
     ParsedFile,
 )
 from packstation.services.bulk import bulk_insert, matching, reserve_ids
-from packstation.services.import_progress import ImportProgress, Progress
+from packstation.services.import_progress import (
+    CancelToken,
+    ImportCancelledError,
+    ImportProgress,
+    Progress,
+)
 from packstation.services.order_store import (
+    ChangesRefusedError,
     Classifier,
     Destination,
     ImportSummary,
-    OrderStore,
+    OrderChange,
     fingerprint,
+    store_orders,
 )
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Product
 
 __all__ = [
+    "CancelToken",
+    "ChangesRefusedError",
     "Classifier",
     "Destination",
+    "ImportCancelledError",
     "ImportSummary",
+    "OrderChange",
     "fingerprint",
     "import_files",
     "import_parsed",
@@ -60,47 +69,53 @@ def import_files(
     *,
     format: str = "auto",
     dry_run: bool = False,
+    accept_changes: bool = False,
     progress: Progress | None = None,
+    cancel: CancelToken | None = None,
 ) -> ImportSummary:
     """Read, recognise and store files; each file (or Taobao pair) is its own
     all-or-nothing unit, stored in the order given.
 
-    `progress(done, total)` moves one bar over reading and storing every file (see
-    ImportProgress). Every file is read and recognised before any is stored: a file that
-    cannot be read at all, or is of no known format, stores nothing. One found unusable
-    while it is parsed (a missing column, Excel's scientific notation) stores nothing of
-    itself, and its error names the files before it that were stored.
+    Every file is read and recognised before any is stored: a file that cannot be read
+    at all, or is of no known format, stores nothing. One found unusable while it is
+    parsed (a missing column, Excel's scientific notation), a re-import refused for its
+    changes (ChangesRefusedError, see `accept_changes`) or a cancel (ImportCancelledError) stores
+    nothing of itself, and its error names the files before it that were stored.
     """
     with gc_paused():
-        bar = ImportProgress(progress)
-        jobs = plan_files(paths, format=format, progress=bar.reading)
-        bar.size(sum(job.rows for job in jobs))
-        total = ImportSummary(format=",".join(dict.fromkeys(job.format for job in jobs)))
+        bar = ImportProgress(progress, cancel)
         stored: list[str] = []
-        for job in jobs:
-            bar.start_file(job.rows)
-            try:
-                summary = _import(
-                    db, job.format, job.parse, classify, dry_run, bar.storing, job.rows
-                )
-            except UserError as error:
-                raise _after(error, stored) from error
-            if not summary.rejected and not dry_run:
-                stored += [Path(source).name for source in job.sources]
-            total.add(summary)
-            bar.file_done()
+        try:
+            jobs = plan_files(paths, format=format, progress=bar.reading)
+            bar.size(sum(job.rows for job in jobs))
+            total = ImportSummary(format=",".join(dict.fromkeys(job.format for job in jobs)))
+            for job in jobs:
+                bar.start_file(job.rows)
+                parsed = job.parse()
+                bar.add_skipped(len(parsed.skipped))
+                summary = _store(db, parsed, classify, dry_run, accept_changes, bar)
+                if not summary.rejected and not dry_run:
+                    stored += [Path(source).name for source in job.sources]
+                total.add(summary)
+                bar.file_done()
+        except ImportCancelledError as error:
+            raise ImportCancelledError(stored) from error
+        except UserError as error:
+            raise _after(error, stored) from error
         bar.finish()
     return total
 
 
 def _after(error: UserError, stored: list[str]) -> UserError:
-    """`error`, telling which files were stored before it."""
+    """`error`, telling which files were stored before it (same type where it matters)."""
     if not stored:
         return error
-    return UserError(
-        f"{error.zh}（此前的文件已导入：{'、'.join(stored)}）",
-        f"{error.en} (the files before it were imported: {', '.join(stored)})",
-    )
+    zh = f"{error.zh}（此前的文件已导入：{'、'.join(stored)}）"
+    en = f"{error.en} (the files before it were imported: {', '.join(stored)})"
+    if isinstance(error, ChangesRefusedError):
+        error.zh, error.en, error.args = zh, en, (f"{zh} / {en}",)
+        return error
+    return UserError(zh, en)
 
 
 def import_parsed(
@@ -109,93 +124,45 @@ def import_parsed(
     classify: Classifier,
     *,
     dry_run: bool = False,
-    progress: Progress | None = None,
+    accept_changes: bool = True,
 ) -> ImportSummary:
     """Store one parsed file in one transaction (rolled back on dry run or any problem)."""
     with gc_paused():
-        return _import(db, parsed.format, lambda _emit: parsed, classify, dry_run, progress)
+        return _store(db, parsed, classify, dry_run, accept_changes, ImportProgress(None))
 
 
-def _import(
+def _store(
     db: Database,
-    format: str,
-    parse: Callable[[Emit | None], ParsedFile],
+    parsed: ParsedFile,
     classify: Classifier,
     dry_run: bool,
-    progress: Progress | None,
-    expected_rows: int = 0,
+    accept_changes: bool,
+    bar: ImportProgress,
 ) -> ImportSummary:
-    """Parse one file, storing its orders as the parser hands them on, then the rest.
-
-    Storing while reading pays where a helper thread writes: a SQLite file (in WAL
-    mode; otherwise the batches are stored in turn with the reading, as fast as after
-    it). PostgreSQL stores a COPY while its rows are built anyway, and interleaving the
-    parse with a COPY per batch there measured 0.6 s slower for 100k orders: it stores
-    after parsing.
-    """
-    with _FileTransaction(db, classify, progress, expected_rows) as unit:
-        streamed = db.sqlite_file is not None
-        parsed = parse((lambda orders: unit.orders().add(orders)) if streamed else None)
-        if parsed.problems:  # an invalid file changes nothing, even what was stored of it
-            unit.roll_back()
-            return ImportSummary(format=format, rejected=list(parsed.problems))
-        summary = ImportSummary(format=format)
-        catalogue = _catalogue(parsed.products, parsed.orders)  # (SQLite: as the helper ends)
-        if parsed.orders or unit.began:
-            unit.orders().finish(parsed.orders, summary)
-        summary.products = _upsert_products(unit.conn(), catalogue)
-        if dry_run:
-            unit.roll_back()
+    """One parsed file in one transaction: orders, then the product catalogue."""
+    summary = ImportSummary(format=parsed.format, skipped=list(parsed.skipped))
+    if parsed.problems:  # an invalid file changes nothing
+        summary.rejected = list(parsed.problems)
+        summary.rejected_total = getattr(parsed.problems, "total", len(parsed.problems))
         return summary
-
-
-class _FileTransaction:
-    """One file's transaction and order store, begun when first needed.
-
-    Leaving it commits (rolls back on an error); the store's writer is always stopped
-    first, so nothing is still being written when the transaction ends.
-    """
-
-    def __init__(
-        self, db: Database, classify: Classifier, progress: Progress | None, expected_rows: int
-    ) -> None:
-        self._db = db
-        self._classify = classify
-        self._progress = progress
-        self._expected_rows = expected_rows
-        self._stack = ExitStack()
-        self._conn: Connection | None = None
-        self._store: OrderStore | None = None
-
-    @property
-    def began(self) -> bool:
-        return self._conn is not None
-
-    def conn(self) -> Connection:
-        if self._conn is None:
-            self._conn = self._stack.enter_context(self._db.transaction())
-            _one_import_at_a_time(self._conn)
-        return self._conn
-
-    def orders(self) -> OrderStore:
-        if self._store is None:
-            conn = self.conn()
-            lookup = self._stack.enter_context(self._db.side_reader()) or conn
-            store = OrderStore(conn, lookup, self._classify, self._progress, self._expected_rows)
-            self._store = self._stack.enter_context(store)
-        return self._store
-
-    def roll_back(self) -> None:
-        if self._store is not None:
-            self._store.abandon()
-        if self._conn is not None:
-            self._conn.rollback()
-
-    def __enter__(self) -> _FileTransaction:
-        return self
-
-    def __exit__(self, *error: object) -> None:
-        self._stack.__exit__(*error)  # type: ignore[arg-type]
+    bar.check()
+    with db.transaction() as conn:
+        _one_import_at_a_time(conn)
+        store_orders(
+            conn,
+            parsed.orders,
+            classify,
+            summary,
+            file=", ".join(Path(s).name for s in parsed.sources) or parsed.format,
+            accept_changes=accept_changes or dry_run,  # a dry run lists the changes
+            stored=bar.storing,
+        )
+        catalogue = _catalogue(parsed.products, parsed.orders)
+        summary.products_created, summary.products_updated = _upsert_products(conn, catalogue)
+        bar.check()  # the last moment a cancel can still undo this file
+        if dry_run:
+            conn.rollback()
+    return summary
 
 
 # "PKIM": with the schema's hash, the key of PostgreSQL's advisory lock for imports.
@@ -240,7 +207,10 @@ def _catalogue(
     return catalogue
 
 
-def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[BarcodeSpec]]]) -> int:
+def _upsert_products(
+    conn: Connection, catalogue: dict[str, tuple[str, set[BarcodeSpec]]]
+) -> tuple[int, int]:
+    """Create the new SKUs, give known ones a new title or codes: (created, updated)."""
     ids: dict[str, int] = {}
     titles: dict[str, str] = {}
     for where in matching(conn, Product.sku, list(catalogue)):
@@ -253,9 +223,11 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
     rows = [(pid, sku, catalogue[sku][0]) for pid, sku in zip(new_ids, new, strict=True)]
     bulk_insert(conn, PRODUCTS, ("id", "sku", "title"), rows)
     ids.update(zip(new, new_ids, strict=True))
+    updated: set[int] = set()
     for sku, (title, _codes) in catalogue.items():
         if title and sku in titles and titles[sku] != title:
             conn.execute(update(Product).where(Product.id == ids[sku]).values(title=title))
+            updated.add(ids[sku])
     existing: set[tuple[str, int]] = set()
     for where in matching(conn, Barcode.product_id, list(ids.values())):
         existing.update(conn.execute(select(Barcode.code, Barcode.product_id).where(where)))
@@ -266,8 +238,11 @@ def _upsert_products(conn: Connection, catalogue: dict[str, tuple[str, set[Barco
         if (spec.code, ids[sku]) not in existing
     ]
     columns = ("code", "code_folded", "product_id", "units")
-    bulk_insert(conn, BARCODES, columns, _first_per_key(barcode_rows))
-    return len(new)
+    barcode_rows = _first_per_key(barcode_rows)
+    bulk_insert(conn, BARCODES, columns, barcode_rows)
+    known = {ids[sku] for sku in titles}
+    updated.update(row[2] for row in barcode_rows if row[2] in known)
+    return len(new), len(updated)
 
 
 def _first_per_key(rows: list[tuple[str, str, int, int]]) -> list[tuple[str, str, int, int]]:

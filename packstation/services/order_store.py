@@ -1,13 +1,10 @@
-"""Storing one file's orders: batches handed on while the file is read (`add`), the rest after.
+"""Storing one file's orders in the caller's transaction, straight through.
 
-New orders go through a BulkWriter as they arrive. When lookups have a connection of
-their own (a SQLite file in WAL mode, see Database.side_reader), a helper thread stores
-them while the next ones are read: the writer's connection is busy then, and what a
-lookup must see is the database as it was before this import, which is what the second
-connection sees while the import holds the write lock. Otherwise everything runs on the
-one connection, in turn. Orders that already exist wait for `finish`: once every new
-row is in, they are compared, updated when their status, address or lines changed, and
-intercepted if a bench had started or packed them.
+New orders are inserted in chunks (ids reserved first, see services.bulk). Orders the
+database already has are then compared: unchanged ones are left alone, changed ones
+updated, and intercepted if a bench had started or packed them. A re-import that would
+change the destination or lines of many known orders is refused before anything is
+updated (ChangesRefusedError), unless the caller accepts the changes.
 """
 
 from __future__ import annotations
@@ -16,22 +13,26 @@ import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from types import TracebackType
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Connection, Table, delete, select, update
 
 from packstation.domain.orders import DONE_STATUSES, InterceptReason, OrderStatus
+from packstation.errors import UserError
 from packstation.importers.records import ImportedOrder, RowProblem
-from packstation.services.bulk import BulkWriter, IdSource, bulk_insert, matching, stored_now
-from packstation.services.import_progress import Progress
+from packstation.services.bulk import IdSource, bulk_insert, matching, stored_now
 from packstation.storage.tables import Order, OrderLine, PackSession
 
 ORDERS: Table = Order.__table__  # type: ignore[assignment]
 LINES: Table = OrderLine.__table__  # type: ignore[assignment]
-NEW_ORDERS_CHUNK = 5000
+CHUNK = 5000  # orders looked up and inserted per step (the cancel button is heard between)
 KNOWN_CHUNK = 2000  # known orders compared per read of the open sessions
+# A re-import may change the destination or lines of at most this share of the known
+# orders it names, or this many, whichever is more, unless the user accepts the changes.
+CHANGE_SHARE = 0.05
+CHANGE_COUNT = 10
 T = TypeVar("T")
+Stored = Callable[[int, int], None]  # (orders stored, orders in the file)
 
 
 class Destination(Protocol):
@@ -45,6 +46,15 @@ class Destination(Protocol):
 Classifier = Callable[[str, str, str, str], Destination]
 
 
+@dataclass(frozen=True, slots=True)
+class OrderChange:
+    """What an import changes of an order the database had: `destination`, `lines`,
+    `status` (the platform's, e.g. cancelled)."""
+
+    order_no: str
+    changed: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class ImportSummary:
     format: str
@@ -53,16 +63,45 @@ class ImportSummary:
     orders_intercepted: int = 0
     orders_unchanged: int = 0
     lines: int = 0
-    products: int = 0
-    rejected: list[RowProblem] = field(default_factory=list)
+    products_created: int = 0
+    products_updated: int = 0
+    rejected: list[RowProblem] = field(default_factory=list)  # the first of each file's
+    rejected_total: int = 0  # rejected rows in all, listed or not
+    skipped: list[RowProblem] = field(default_factory=list)
+    changes: list[OrderChange] = field(default_factory=list)
 
     def add(self, other: ImportSummary) -> None:
         for name in (
             "orders_created", "orders_updated", "orders_intercepted", "orders_unchanged",
-            "lines", "products",
+            "lines", "products_created", "products_updated", "rejected_total",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.rejected.extend(other.rejected)
+        self.skipped.extend(other.skipped)
+        self.changes.extend(other.changes)
+
+
+class ChangesRefusedError(UserError):
+    """A re-import would change many known orders' destinations or lines (often a file
+    saved through the wrong encoding, or another shop's export): refused, nothing stored."""
+
+    def __init__(self, file: str, changes: list[OrderChange], known: int) -> None:
+        large = [c for c in changes if _LARGE.intersection(c.changed)]
+        shown = "、".join(c.order_no for c in large[:20]) + ("…" if len(large) > 20 else "")
+        super().__init__(
+            f"{file} 会修改已有订单中 {len(large)}/{known} 单的收货信息或商品（{shown}），"
+            "超过 5%，未导入。请确认文件无误（编码、店铺）；确需修改请加 --accept-changes，"
+            "可先用 --dry-run 查看全部修改。",
+            f"{file} would change the destination or lines of {len(large)} of {known} known "
+            f"orders ({shown}), more than 5%; nothing was imported. Check the file (encoding, "
+            "shop); to apply the changes, add --accept-changes (--dry-run lists them all).",
+        )
+        self.file = file
+        self.changes = changes
+        self.known = known
+
+
+_LARGE = {"destination", "lines"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,120 +113,87 @@ class _Existing:
     intercept_reason: str | None
 
 
-class OrderStore:
-    """One file's orders in the caller's transaction: `add` batches while the file is
-    read, then `finish` with all of them. Leaving the `with` block waits for the writer,
-    so that on an error the caller rolls back with nothing still being written."""
+def store_orders(
+    conn: Connection,
+    orders: Sequence[ImportedOrder],
+    classify: Classifier,
+    summary: ImportSummary,
+    *,
+    file: str = "",
+    accept_changes: bool = True,
+    stored: Stored | None = None,
+) -> None:
+    """Insert the new orders, then update the known ones that changed (see module doc)."""
+    classify_once = _memo(classify)
+    now = stored_now(conn, ORDERS.c.imported_at)
+    ids = IdSource(conn, ORDERS)
+    total, done = len(orders), 0
+    known: list[tuple[ImportedOrder, _Existing]] = []
+    for chunk in _chunks(orders, CHUNK):
+        found = _existing(conn, [o.order_no for o in chunk])
+        fresh = [o for o in chunk if o.order_no not in found]
+        known += [(o, found[o.order_no]) for o in chunk if o.order_no in found]
+        _insert(conn, fresh, ids.take(len(fresh)), classify_once, now, summary)
+        done += len(fresh)
+        if stored is not None:
+            stored(done, total)
+    changes = [change for order, old in known if (change := _change_of(order, old)) is not None]
+    summary.changes += changes
+    large = sum(1 for c in changes if _LARGE.intersection(c.changed))
+    if not accept_changes and large > CHANGE_COUNT and large > CHANGE_SHARE * len(known):
+        raise ChangesRefusedError(file, changes, len(known))
+    for part in _chunks(known, KNOWN_CHUNK):
+        started = _started(conn, [old.id for _order, old in part])
+        for order, old in part:
+            _update_order(conn, order, old, old.id in started, classify_once, summary)
+        done += len(part)
+        if stored is not None:
+            stored(done, total)
 
-    def __init__(
-        self,
-        conn: Connection,
-        lookup: Connection,
-        classify: Classifier,
-        progress: Progress | None = None,
-        expected_rows: int = 0,
-    ) -> None:
-        self._conn = conn
-        self._lookup = lookup
-        self._classify = classify
-        self._progress = progress
-        self._now = stored_now(conn, ORDERS.c.imported_at)
-        self._memo: dict[tuple[str, str, str, str], Destination] = {}
-        self._ids = IdSource(conn, ORDERS)
-        # A helper thread writes only if lookups need not use `conn` meanwhile.
-        self._writer = BulkWriter(conn, self._stored, background=lookup is not conn)
-        self._seen: set[str] = set()
-        self._known: list[tuple[ImportedOrder, _Existing]] = []
-        self._created = self._lines = 0
-        self._done = 0
-        # Rows to store + known orders to compare: exact once the file is read; until
-        # then the file's estimated rows (orders + item rows ≈ orders + lines), so the
-        # bar moves while a streamed file is stored.
-        self._total = 0
-        self._expected = expected_rows
 
-    def add(self, orders: Sequence[ImportedOrder]) -> None:
-        """Write this batch's new orders now; keep the known ones for `finish`."""
-        self._write(self._new_of(orders))
+def _memo(classify: Classifier) -> Classifier:
+    """Each distinct address is classified once per file (exports repeat them)."""
+    memo: dict[tuple[str, str, str, str], Destination] = {}
 
-    def finish(self, orders: Sequence[ImportedOrder], summary: ImportSummary) -> None:
-        """Write the orders `add` has not seen, then compare and update the known ones."""
-        rest = [o for o in orders if o.order_no not in self._seen]
-        fresh = [o for chunk in _chunks(rest, NEW_ORDERS_CHUNK) for o in self._new_of(chunk)]
-        fresh_lines = sum(len(o.lines) for o in fresh)
-        self._total = self._created + self._lines + len(fresh) + fresh_lines + len(self._known)
-        self._stored(0)
-        # SQLite: each chunk's lines follow its orders, so the helper has lines to store
-        # while the next orders are built. PostgreSQL: one COPY per table, which its
-        # server stores while the rows are built (a COPY per chunk measured 0.4 s slower).
-        step = NEW_ORDERS_CHUNK if self._conn.dialect.name == "sqlite" else max(len(fresh), 1)
-        for chunk in _chunks(fresh, step):
-            self._write(chunk)
-        self._writer.close()  # every new row is in: the connection is free again
-        summary.orders_created += self._created
-        summary.lines += self._lines
-        for known in _chunks(self._known, KNOWN_CHUNK):
-            started = _started(self._conn, [old.id for _order, old in known])
-            for order, old in known:
-                _update_order(
-                    self._conn, order, old, old.id in started, self._classify_once, summary
-                )
-            self._stored(len(known))
-
-    def abandon(self) -> None:
-        """Stop writing (waiting for the writer, raising nothing): the caller rolls back."""
-        self._writer.abandon()
-
-    def __enter__(self) -> OrderStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._writer.__exit__(kind, error, traceback)
-
-    def _new_of(self, orders: Sequence[ImportedOrder]) -> list[ImportedOrder]:
-        """The orders the database does not have yet; the others go to `_known`."""
-        found = _existing(self._lookup, [o.order_no for o in orders])
-        fresh: list[ImportedOrder] = []
-        for order in orders:
-            self._seen.add(order.order_no)
-            old = found.get(order.order_no)
-            if old is None:
-                fresh.append(order)
-            else:
-                self._known.append((order, old))
-        return fresh
-
-    def _write(self, fresh: Sequence[ImportedOrder]) -> None:
-        if not fresh:
-            return
-        ids = self._ids.take(len(fresh))
-        classify, now = self._classify_once, self._now
-        rows = (_order_row(o, classify, oid, now) for oid, o in zip(ids, fresh, strict=True))
-        self._writer.insert(ORDERS, _INSERTED, rows)
-        lines = sum(len(o.lines) for o in fresh)
-        if lines:  # (an empty COPY is still a round trip)
-            self._writer.insert(LINES, _LINE_COLUMNS, _line_rows(zip(ids, fresh, strict=True)))
-        self._created += len(fresh)
-        self._lines += lines
-
-    def _stored(self, count: int) -> None:
-        self._done += count
-        total = self._total or self._expected
-        if self._progress and total:
-            self._progress(min(self._done, total), total)
-
-    def _classify_once(self, address: str, province: str, city: str, district: str) -> Destination:
-        """Each distinct address is classified once per file (exports repeat them)."""
+    def classify_once(address: str, province: str, city: str, district: str) -> Destination:
         key = (address, province, city, district)
-        where = self._memo.get(key)
+        where = memo.get(key)
         if where is None:
-            where = self._memo[key] = self._classify(*key)
+            where = memo[key] = classify(*key)
         return where
+
+    return classify_once
+
+
+def _insert(
+    conn: Connection,
+    fresh: Sequence[ImportedOrder],
+    ids: list[int],
+    classify: Classifier,
+    now: object,
+    summary: ImportSummary,
+) -> None:
+    if not fresh:
+        return
+    pairs = list(zip(ids, fresh, strict=True))
+    bulk_insert(conn, ORDERS, _INSERTED, [_order_row(o, classify, oid, now) for oid, o in pairs])
+    lines = sum(len(o.lines) for o in fresh)
+    if lines:
+        bulk_insert(conn, LINES, _LINE_COLUMNS, _line_rows(pairs))
+    summary.orders_created += len(fresh)
+    summary.lines += lines
+
+
+def _change_of(order: ImportedOrder, old: _Existing) -> OrderChange | None:
+    new_print = fingerprint(order)
+    changed = []
+    if new_print[:32] != old.fingerprint[:32]:
+        changed.append("destination")
+    if new_print[32:] != old.fingerprint[32:]:
+        changed.append("lines")
+    if _merged_status(old.status, order.status) != old.status:
+        changed.append("status")
+    return OrderChange(order.order_no, tuple(changed)) if changed else None
 
 
 def _existing(conn: Connection, order_nos: list[str]) -> dict[str, _Existing]:
@@ -226,7 +232,7 @@ def _order_row(
 ) -> tuple[object, ...]:
     """An order's `_INSERTED` columns; the first len(`_VALUES`) are the imported ones.
 
-    One flat tuple: this runs 100k times an import, beside the writer."""
+    One flat tuple: this runs 100k times an import."""
     where = classify(o.address, o.province, o.city, o.district)
     return (
         o.order_no, o.platform, o.platform_order_no or o.order_no, o.recipient, o.phone,

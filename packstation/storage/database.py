@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.storage.checkpoint import FALLBACK_PAGES, WalCheckpointer
@@ -42,34 +42,6 @@ class Database:
         """A Core transaction for hot paths (scans): fewer objects, same guarantees."""
         with self.engine.begin() as connection:
             yield connection
-
-    @property
-    def sqlite_file(self) -> Path | None:
-        """The file of a SQLite database given by path; None for PostgreSQL, memory and
-        `file:` URI databases."""
-        return _sqlite_file(self.engine)
-
-    @contextmanager
-    def side_reader(self) -> Iterator[Connection | None]:
-        """A second connection to a SQLite file, for reading while this process holds a
-        long write transaction on the first; None for other databases.
-
-        It never begins a write (no BEGIN IMMEDIATE: a plain engine, whose SELECTs run
-        in autocommit), so it neither waits for the writer nor blocks it, and it sees
-        what was last committed: while the writer holds the lock, the database as it was
-        before the writer's transaction. That takes WAL mode (storage.engine sets it; a
-        file system that refuses it gets None here too).
-        """
-        if self.sqlite_file is None:
-            yield None
-            return
-        engine = create_engine(self.engine.url)
-        try:
-            with engine.connect() as connection:
-                wal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-                yield connection if wal else None
-        finally:
-            engine.dispose()
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

@@ -106,7 +106,7 @@ def test_progress_callback_reaches_done_equals_total(db: Database) -> None:
     never going back, ending full."""
     calls: list[tuple[int, int]] = []
     summary = import_files(db, [DATA / ORDER_REPORT, DATA / ITEM_REPORT], classifier(db),
-                           progress=lambda done, total: calls.append((done, total)))
+                           progress=lambda done, total, _skipped: calls.append((done, total)))
     assert summary.orders_created == 4
     assert calls and all(0 <= done <= total for done, total in calls)
     done, total = calls[-1]
@@ -131,3 +131,78 @@ def test_an_import_that_waits_too_long_for_another_writer_says_the_database_is_b
         "packstation: 数据库正被另一个导入或工作站写入，请稍后重试 / the database is busy: another "
         "import or bench is writing to it; try again in a moment"
     ]
+
+
+def unpaid_report(tmp: Path) -> list[Path]:
+    """A Taobao pair of 600 orders, 30 of them unpaid (等待买家付款), every 20th."""
+    from tests.importers.platforms import (
+        TAOBAO_ITEMS_OLD,
+        TAOBAO_ORDERS_OLD,
+        rows_for,
+        taobao_item,
+        taobao_order,
+    )
+
+    numbers = [f"39500000000{n:08d}" for n in range(600)]
+    orders = [taobao_order(no, **({"订单状态": "等待买家付款"} if n % 20 == 7 else {}))
+              for n, no in enumerate(numbers)]
+    items = [taobao_item(no, "TEE-RED-M") for no in numbers]
+    paths = [tmp / "ExportOrderList202611110001.csv", tmp / "ExportOrderDetailList202611110001.csv"]
+    paths[0].write_bytes(csv_text(rows_for(TAOBAO_ORDERS_OLD, orders)).encode("gbk"))
+    paths[1].write_bytes(csv_text(rows_for(TAOBAO_ITEMS_OLD, items)).encode("gbk"))
+    return paths
+
+
+def test_unpaid_orders_are_counted_as_skipped_in_json_text_and_progress(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """600 orders, 30 unpaid: 570 imported, and the 30 are told, not only logged."""
+    paths = unpaid_report(tmp_path)
+    db = Database.from_url(db_url)
+    told: list[int] = []
+    summary = import_files(db, paths, classifier(db), dry_run=True,
+                           progress=lambda _done, _total, skipped: told.append(skipped))
+    db.dispose()
+    assert summary.orders_created == 570 and len(summary.skipped) == 30
+    assert told[-1] == 30 and told == sorted(told)
+
+    code, out, _ = run(capsys, "--db", db_url, "import", *map(str, paths), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert doc["orders_created"] == 570 and len(doc["skipped"]) == 30
+    first = doc["skipped"][0]
+    assert set(first) == {"file", "row", "order_no", "reason"}
+    assert (Path(first["file"]).name, first["row"], first["order_no"]) == (
+        "ExportOrderList202611110001.csv", 9, "3950000000000000007")
+    assert "未付款" in first["reason"] and "unpaid" in first["reason"]
+
+    code, out, _ = run(capsys, "--db", db_url, "import", *map(str, paths))
+    assert code == 0
+    assert "skipped (left out on purpose): 30" in out
+    assert "3950000000000000587" in out  # each skipped order is named
+
+
+def test_a_product_catalogue_import_reports_products_created_and_updated(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    catalogue = TEST_DATA / "products.csv"
+    code, out, _ = run(capsys, "--db", db_url, "import", str(catalogue), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    assert (doc["format"], doc["products_created"], doc["products_updated"]) == ("products", 5, 0)
+    code, out, _ = run(capsys, "--db", db_url, "import", str(catalogue))
+    assert code == 0 and "products created: 0  商品更新 / products updated: 0" in out
+
+    changed = tmp_path / "products.csv"
+    text = catalogue.read_text(encoding="utf-8")
+    changed.write_text(
+        text.replace("陶瓷马克杯", "陶瓷马克杯 350ml")  # a new title
+        .replace("6901234567908", "6901234567908|TEE-BLK-L-BOX*6")  # a new pack code
+        + "HAT-01,棒球帽,6950000000040\n",  # a new product
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "--db", db_url, "import", str(changed))
+    assert code == 0
+    assert "商品新建 / products created: 1  商品更新 / products updated: 2" in out
+    code, out, _ = run(capsys, "--db", db_url, "import", str(changed), "--json")
+    assert (json.loads(out)["products_created"], json.loads(out)["products_updated"]) == (0, 0)

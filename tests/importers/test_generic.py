@@ -104,8 +104,12 @@ def test_xlsx_float_order_number_beyond_15_digits_is_refused(write_xlsx: WriteXl
     assert "E+18" in caught.value.en
 
 
-def test_xlsx_integer_cell_keeps_all_nineteen_digits(write_xlsx: WriteXlsx, tmp_path: Path) -> None:
-    """Generators that write every digit into the XML (`<v>341…567</v>`) lose nothing."""
+def test_xlsx_nineteen_digit_number_cell_is_refused_never_rounded(
+    write_xlsx: WriteXlsx, tmp_path: Path
+) -> None:
+    """Generators that write every digit into the XML (`<v>341…567</v>`): the workbook
+    reader (python-calamine) reads numbers as floats, so the file is refused like one
+    Excel re-saved, rather than importing a rounded order number."""
     row: list[object] = list(generic_row("A1"))
     row[0] = 3412345678901234567  # openpyxl itself writes this as a float: patch the XML
     path = write_xlsx([GENERIC_HEADER, row])
@@ -120,8 +124,8 @@ def test_xlsx_integer_cell_keeps_all_nineteen_digits(write_xlsx: WriteXlsx, tmp_
     with zipfile.ZipFile(exact, "w") as target:
         for name, data in parts.items():
             target.writestr(name, data)
-    [parsed] = parse_files([exact])
-    assert parsed.orders[0].order_no == "3412345678901234567"
+    with pytest.raises(UserError, match=r"3\.41234567890123E"):
+        parse_files([exact])
 
 
 def test_scientific_notation_in_csv_order_numbers_refuses_the_file(write_csv: WriteCsv) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from packstation.errors import UserError
 from packstation.importers import cells, parse_files
 from packstation.importers.export import escape_cell
 from tests.importers.conftest import GENERIC_HEADER, csv_text, generic_row
@@ -25,7 +26,13 @@ def test_every_row_becomes_an_order_line_or_a_problem(
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "orders.csv"
         path.write_bytes(csv_text([GENERIC_HEADER, row]).encode("utf-8"))
-        [parsed] = parse_files([path])
+        try:
+            [parsed] = parse_files([path])
+        except UserError as refused:  # random text can look mis-decoded: then all is refused
+            assert "was not imported: its text is garbled" in refused.en or (
+                "replacement characters" in refused.en and "\ufffd" in "".join(row)
+            ), refused.en
+            return
     assert len(parsed.orders) + len(parsed.problems) == 1
     for order in parsed.orders:
         for text in (order.recipient, order.address, order.lines[0].title, order.lines[0].sku):

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from packstation.errors import UserError
-from packstation.importers import parse_files, worker
-from packstation.importers.reading import Table
+from packstation.importers import parse_files
 from packstation.importers.records import OrderStatus, ParsedFile
 from tests.importers.conftest import WriteCsv, WriteXlsx, sample
 from tests.importers.platforms import (
@@ -22,7 +21,6 @@ from tests.importers.platforms import (
     taobao_order,
 )
 
-pytestmark = pytest.mark.usefixtures("order_report_reader")
 ORDERS = "ExportOrderList202611110930.csv"
 ITEMS = "ExportOrderDetailList202611110930.csv"
 
@@ -291,32 +289,3 @@ def test_progress_over_a_pair_moves_forward_in_batches_and_ends_full(write_csv: 
     assert 5 <= len(calls) <= 20  # every ~1,000 rows, not every row
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert calls[-1][0] == calls[-1][1] >= 9000
-
-
-def test_a_big_order_report_is_read_by_a_worker_with_the_same_result(
-    write_csv: WriteCsv, order_report_reader: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Under the fixture's "worker" run, one worker reads the order report; the pair comes
-    out exactly as the "here" run reads it (problems, skipped rows and all)."""
-    numbers = [f"39400000000{i:08d}" for i in range(400)]
-    orders = rows_for(
-        TAOBAO_ORDERS_OLD,
-        [taobao_order(n, 收货人姓名=f"买家{i}") for i, n in enumerate(numbers)]
-        + [taobao_order("3949999999999999999", 订单状态="等待买家付款")]
-        + [taobao_order(numbers[7], 收货人姓名="另一人")],  # contradicts row 9
-    )
-    items = rows_for(TAOBAO_ITEMS_OLD, [taobao_item(n, "SKU-1") for n in numbers])
-    started: list[str] = []
-    real_start = worker._Worker.__init__
-
-    def start(self: worker._Worker, read: object, table: Table, text: str) -> None:
-        started.append(Path(table.name).name)
-        real_start(self, read, table, text)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(worker._Worker, "__init__", start)
-    [parsed] = parse_files([write_csv(orders, ORDERS), write_csv(items, ITEMS)])
-    assert started == ([ORDERS] if order_report_reader == "worker" else [])
-    assert len(parsed.orders) == 399 and numbers[7] not in by_no(parsed)
-    assert [(p.row, p.code) for p in parsed.problems] == [(403, "inconsistent_order")]
-    assert [(p.row, p.code) for p in parsed.skipped] == [(402, "unpaid")]
-    assert by_no(parsed)[numbers[399]].recipient == "买家399"

@@ -18,9 +18,8 @@ from sqlalchemy import select
 from packstation.bootstrap import classifier
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
-from packstation.importers import assemble
+from packstation.services import bulk, order_store
 from packstation.services.importing import ImportSummary, import_files
-from packstation.storage import sqlite_writer
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Order, OrderLine, Product
 from tests.importers.conftest import GENERIC_HEADER, csv_text, generic_row
@@ -248,14 +247,13 @@ def sale_download(tmp: Path, stamp: str, changed: bool) -> list[Path]:
                   "gbk")]
 
 
-@pytest.mark.parametrize("streamed", [False, True], ids=["whole", "streamed"])
+@pytest.mark.parametrize("chunk", [5000, 2], ids=["one-chunk", "chunks-of-two"])
 def test_a_re_download_updates_changed_orders_and_intercepts_only_started_or_packed_ones(
-        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, streamed: bool) -> None:
-    """`streamed`: the pair's orders are stored two at a time while it is read (statements
-    of two rows, so SQLite's helper thread writes them), known ones met mid-file."""
-    if streamed:
-        monkeypatch.setattr(assemble, "EMIT_BATCH", 2)
-        monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 2)
+        db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int) -> None:
+    """`chunk`: the orders are also looked up and stored two at a time (statements of two
+    rows), known ones met between new ones."""
+    monkeypatch.setattr(order_store, "CHUNK", chunk)
+    monkeypatch.setattr(bulk, "ROWS_PER_STATEMENT", min(chunk, bulk.ROWS_PER_STATEMENT))
     first = run(db, *sale_download(tmp_path, "202611110001", changed=False))
     assert (first.orders_created, first.rejected) == (len(ALL), [])
     benches = {no: station(db, f"bench-{no[-2:]}") for no in ALL}
@@ -403,9 +401,8 @@ def test_one_bar_moves_forward_through_reading_and_storing_to_the_end(
         db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The GUI's bar: never backwards, moving while a big file is stored (not only
     while it is read), ending full, over two files; a re-download ends full too.
-    (SQLite's statements are cut to 1,000 rows, as 18,000 rows fit in two of the usual
-    size.)"""
-    monkeypatch.setattr(sqlite_writer, "ROWS_PER_STATEMENT", 1_000)
+    (Orders are stored 1,000 at a time here, so 6,000 take several steps.)"""
+    monkeypatch.setattr(order_store, "CHUNK", 1_000)
     rows = [GENERIC_HEADER]
     for n in range(6000):
         rows += [generic_row(f"P{n:05d}", sku="TEE-RED-M"), generic_row(f"P{n:05d}", sku="MUG-01")]
@@ -415,7 +412,7 @@ def test_one_bar_moves_forward_through_reading_and_storing_to_the_end(
     def watched(paths: list[Path]) -> tuple[ImportSummary, list[tuple[int, int]]]:
         calls: list[tuple[int, int]] = []
         summary = import_files(db, paths, classifier(db),
-                               progress=lambda d, t: calls.append((d, t)))
+                               progress=lambda d, t, _s: calls.append((d, t)))
         return summary, calls
 
     summary, calls = watched([big, *pair])

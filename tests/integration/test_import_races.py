@@ -175,7 +175,7 @@ def test_two_imports_of_one_file_at_once_take_turns(
     second = finish()
     [earlier] = first
     assert earlier.orders_created == 9 and earlier.rejected == []
-    assert (second.orders_created, second.orders_unchanged, second.products) == (0, 9, 0)
+    assert (second.orders_created, second.orders_unchanged, second.products_created) == (0, 9, 0)
     assert row_counts(db)["orders"] == 9
 
 

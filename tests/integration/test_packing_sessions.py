@@ -282,7 +282,7 @@ def test_re_importing_the_same_records_creates_nothing(db: Database) -> None:
     before = row_counts(db)
     again = load(db, *records)
     assert (again.orders_created, again.orders_updated, again.orders_intercepted,
-            again.orders_unchanged, again.products) == (0, 0, 0, 3, 0)
+            again.orders_unchanged, again.products_created) == (0, 0, 0, 3, 0)
     assert row_counts(db) == before
 
 

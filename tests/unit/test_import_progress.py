@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from packstation.services.import_progress import ImportProgress
+import pytest
+
+from packstation.services.import_progress import CancelToken, ImportCancelledError, ImportProgress
 
 
 def bar() -> tuple[ImportProgress, list[tuple[int, int]]]:
     told: list[tuple[int, int]] = []
-    progress = ImportProgress(lambda done, total: told.append((done, total)))
+    progress = ImportProgress(lambda done, total, _skipped: told.append((done, total)))
     progress.size(100)  # two files: 60 rows, then 40
     return progress, told
 
@@ -16,8 +18,8 @@ def test_reading_and_storing_two_files_fill_the_bar_in_order() -> None:
     progress, told = bar()
     progress.start_file(60)
     progress.reading(30, 100)  # half of file one read
-    progress.storing(50, 100)  # half of it stored meanwhile (streamed)
     progress.reading(60, 100)
+    progress.storing(50, 100)
     progress.storing(100, 100)
     progress.file_done()
     progress.start_file(40)
@@ -47,3 +49,25 @@ def test_without_a_callback_nothing_is_called_and_nothing_fails() -> None:
     progress.file_done()
     progress.finish()
     assert progress.total == 2
+
+
+def test_skipped_rows_are_told_with_the_progress_and_at_the_end() -> None:
+    told: list[tuple[int, int, int]] = []
+    progress = ImportProgress(lambda done, total, skipped: told.append((done, total, skipped)))
+    progress.size(100)
+    progress.start_file(100)
+    progress.reading(100, 100)
+    progress.add_skipped(30)  # told at once, though the bar did not move
+    progress.storing(10, 10)
+    progress.file_done()
+    progress.finish()
+    assert told == [(100, 200, 0), (100, 200, 30), (199, 200, 30), (200, 200, 30)]
+
+
+def test_a_cancelled_token_stops_at_the_next_step() -> None:
+    token = CancelToken()
+    progress = ImportProgress(None, token)
+    progress.reading(1, 10)
+    token.cancel()
+    with pytest.raises(ImportCancelledError):
+        progress.reading(2, 10)
