@@ -137,18 +137,32 @@ def junk(path: Path, size: int) -> Path:
     return path
 
 
+_PEAK_REPORTER = (
+    "import sys\n"
+    "from packstation.cli import main\n"
+    "try:\n"
+    "    code = main(sys.argv[2:])\n"
+    "finally:\n"
+    "    status = open('/proc/self/status').read()\n"
+    "    peak = next(l for l in status.splitlines() if l.startswith('VmHWM:'))\n"
+    "    open(sys.argv[1], 'w').write(peak.split()[1])\n"
+    "sys.exit(code)\n"
+)
+
+
 def measured(tmp: Path, db_url: str, *args: str) -> tuple[subprocess.CompletedProcess[str], float]:
-    """`cli(…)`, and the peak RSS in MB of that process alone (os.wait4's own rusage)."""
-    out, err = tmp / "stdout", tmp / "stderr"
-    command = [sys.executable, "-m", "packstation", "--db", db_url, "import", *args]
-    with out.open("w") as stdout, err.open("w") as stderr:
-        process = subprocess.Popen(command, stdout=stdout, stderr=stderr, text=True)
-        _pid, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    result = subprocess.CompletedProcess(
-        command, process.returncode, out.read_text(), err.read_text()
-    )
-    return result, usage.ru_maxrss / 1024
+    """`cli(…)`, and the peak RSS in MB of that process alone.
+
+    The child reads its own VmHWM: exec gives it a fresh address space, whereas the
+    rusage of a child forked from a large pytest process can carry the parent's peak.
+    """
+    peak_file = tmp / "peak_kb"
+    command = [
+        sys.executable, "-c", _PEAK_REPORTER, str(peak_file),
+        "--db", db_url, "import", *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return result, int(peak_file.read_text()) / 1024
 
 
 @pytest.mark.slow
