@@ -57,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
 def _human(address: str, r: AddressResult) -> str:
     place = " ".join(x for x in (r.province, r.city, r.district) if x) or "未识别 / unknown"
     if r.ambiguous:
-        options = "、".join(c or p for p, c in r.candidates)
-        verdict = f"需确认 / ambiguous: {options}"
+        options = "、".join(c or p for p, c in r.candidates) or "任何地方 / anywhere"
+        verdict = f"需确认 / ambiguous ({r.reason}): {options}"
     elif r.priority:
         rule = DEFAULT_RULES.by_key(r.priority)
         verdict = f"优先 {rule.mark} {rule.promise} / priority {r.priority}" if rule else r.priority
