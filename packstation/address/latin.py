@@ -30,7 +30,7 @@ _NOISE_WORDS = frozenset({"shi", "city", "province", "prov", "sheng", "district"
 
 def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]:
     """Candidate paths from romanised words in cleaned text, and the words that matched."""
-    words = _WORD.findall(text.lower())
+    words = _unglue(_WORD.findall(text.lower()), ix)
     places: list[tuple[Entry, ...]] = []
     districts: list[tuple[Entry, ...]] = []
     evidence: list[str] = []
@@ -66,6 +66,45 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
         # Alone, a district decides only if one city has it (Pudong); else ambiguous.
         state = (merge_all(state, paths) or state) if state else paths
     return state, evidence
+
+
+# Admin words written glued to a name: shenzhenshi, futianqu, guangdongsheng, pudongxinqu.
+_GLUED_SUFFIXES = {"shi": "shi", "qu": "qu", "sheng": "sheng", "xian": "xian", "xinqu": "qu",
+                   "zhen": "zhen"}
+
+
+def _unglue(words: list[str], ix: DivisionIndex) -> list[str]:
+    """Split glued pinyin (`shenzhenshifutianqu`, `hangzhoushi`) into names and admin words,
+    but only when the whole word splits so; `wensanlu` stays as written."""
+    out: list[str] = []
+    for word in words:
+        if len(word) > 5 and word not in ix.pinyin and word not in ix.pinyin_districts:
+            parts = _split(word, ix, 0, {})
+            if parts and len(parts) > 1:
+                out += parts
+                continue
+        out.append(word)
+    return out
+
+
+def _split(word: str, ix: DivisionIndex, at: int,
+           memo: dict[int, list[str] | None]) -> list[str] | None:
+    if at == len(word):
+        return []
+    if at in memo:
+        return memo[at]
+    memo[at] = None
+    for end in range(len(word), at + 1, -1):
+        piece = word[at:end]
+        known = _GLUED_SUFFIXES.get(piece) if at else None
+        if known is None and (piece in ix.pinyin or piece in ix.pinyin_districts):
+            known = piece
+        if known is not None:
+            rest = _split(word, ix, end, memo)
+            if rest is not None:
+                memo[at] = [known, *rest]
+                break
+    return memo[at]
 
 
 def _followed_by_street(words: list[str], j: int) -> bool:
