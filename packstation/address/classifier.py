@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from packstation.address.clues import landmark_in, postcode_places
+from packstation.address.clues import landmark_in, postcode_places, shared_name_in
 from packstation.address.divisions import (
     NEUTRAL_TOKENS,
     DivisionIndex,
@@ -129,6 +129,10 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
     text = clean(raw)
     if not text:
         return settle(NOTHING, text, DEFAULT_RULES)
+    if text[0] in "收地详":  # 收货地址：浙江省…: the label is no place, and hides the prefix
+        label = _LABEL.match(text)
+        if label and label.end() < len(text):
+            text = text[label.end():]
     hit = lookup_prefix(build_prefixes(ix, _parse, _resolve), text)
     if hit is not None:  # 浙江省杭州市西湖区…: pre-parsed, the same reading as below
         result, end = hit
@@ -151,7 +155,8 @@ def _read(ix: DivisionIndex, raw: str, text: str) -> tuple[AddressResult, str, i
         if simplified != text:
             text = simplified
             paths, evidence, end = _parse_at(ix, text)
-    if len(evidence) == 1:  # 朝阳 alone: 朝阳市, or Beijing's or Changchun's 朝阳区
+    if len(evidence) == 1 and evidence[0][-1] not in _SUFFIX_ENDS:  # 朝阳 alone: 朝阳市,
+        # or Beijing's or Changchun's 朝阳区
         paths = _with_same_short_districts(ix, text, evidence[0], paths)
     if not paths:
         paths, evidence, end = _lone_short_district(ix, text)
@@ -366,22 +371,40 @@ def _lone_short_district(ix: DivisionIndex, text: str) -> tuple[list[DivPath], l
 
 
 _WORD_START = re.compile(r"(?<![\u3400-\u4dbf\u4e00-\u9fff])[\u3400-\u4dbf\u4e00-\u9fff]")
-# After these, a second address begins: 转寄 上海市…, 改送 …
-_FORWARDING = ("转寄", "转交", "转送", "改寄", "改送", "改发", "寄往", "寄到", "送到", "发到",
-               "或者", "或")
+# Where a second place may begin: a word start, or right after a forwarding word
+# (转寄 上海市…, 改送…, 或者…).
+_SECOND_START = re.compile(
+    r"(?<![\u3400-\u4dbf\u4e00-\u9fff])(?=[\u3400-\u4dbf\u4e00-\u9fff])"
+    r"|转寄|转交|转送|改寄|改送|改发|寄往|寄到|送到|发到|或者|或")
+_CITY_ENDS = re.compile("[市省]")
+_LABEL = re.compile(r"(?:收货地址|收件地址|收货人地址|详细地址|地址) ?")
+_SUFFIX_ENDS = frozenset("区县市省旗州盟")
+_SIX_DIGITS = re.compile("[0-9]{6}")
+# A clear second place has a suffix (天津市, 武清区) or follows a forwarding word.
+_SECOND_HINT = re.compile("[市省区县旗]|转|改|寄|送到|发到|或")
 
 
 def _weigh(ix: DivisionIndex, result: AddressResult, text: str, end: int,
            picker: bool) -> AddressResult:
     """Every other clue in the text: a second place, a landmark, a postcode; then settle."""
-    if result.province is not None and end < len(text):
+    if result.province is not None and end < len(text) and _SECOND_HINT.search(text, end):
         other = _other_place(ix, result, text, end)
         if other is not None:
             return _disagreement(result, other, text[end:other[2]].strip() == "" or picker)
+    if result.city is not None and not result.ambiguous and (
+            len(result.evidence) > 1 or result.evidence[0][-1] in _SUFFIX_ENDS):
+        # the usual case: a city, read from a full name or from two names
+        return _check_postcode(result, text) if _SIX_DIGITS.search(text) else result
+    if len(result.evidence) == 1 and not picker and result.evidence[0][-1] not in _SUFFIX_ENDS:
+        shared = shared_name_in(text)
+        if shared and shared != result.evidence[0] and shared.startswith(result.evidence[0]):
+            result = NOTHING  # 中山公园: a park many cities have, not 中山市
     if result.ambiguous or result.city is None:
         result = _narrow_by_landmark(result, text)
-    if any("0" <= ch <= "9" for ch in text):
+    if _SIX_DIGITS.search(text):
         result = _check_postcode(result, text)
+    if result.city is not None and not result.ambiguous:
+        return result
     return settle(result, text, DEFAULT_RULES)
 
 
@@ -398,21 +421,17 @@ def _other_place(ix: DivisionIndex, result: AddressResult, text: str,
     """A second place after the first that cannot be the same one (天津市武清区 after
     北京 朝阳; 上海市… after 转寄). It must be clear: two names, or a full province or
     city name; a short name glued to words (宁波银行) or a lone district does not count."""
+    tokens = ix.tokens
+    starts = [at for m in _SECOND_START.finditer(text, end)
+              if (at := m.end()) < len(text) and text[at:at + 2] in tokens]
+    for m in _CITY_ENDS.finditer(text, end):  # glued: …1号天津市武清区
+        at = m.start()
+        starts += [s for s in range(max(end, at - 6), at - 1)
+                   if any(t.text == text[s:at + 1] for t in tokens.get(text[s:s + 2], ()))]
+    if not starts:
+        return None
     first = _paths_of(result)
-    starts = [m.start() for m in _WORD_START.finditer(text, end)]
-    for word in _FORWARDING:
-        at = text.find(word, end)
-        if at >= 0:
-            starts.append(at + len(word))
-    for suffix in "市省":
-        at = text.find(suffix, end)
-        while at >= 0:
-            starts += [s for s in range(max(end, at - 6), at - 1)
-                       if any(t.text == text[s:at + 1] for t in ix.tokens.get(text[s:s + 2], ()))]
-            at = text.find(suffix, at + 1)
     for start in sorted(set(starts)):
-        if text[start:start + 2] not in ix.tokens:
-            continue
         paths, evidence, stop = _chain(ix, text, start)
         if not paths or merge_all(first, paths):
             continue

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,8 +33,9 @@ _LABELS = ("邮编", "邮政编码", "postcode", "zip", "Postcode", "ZIP", "Zip"
 class Clues:
     ranges: tuple[tuple[int, int, City], ...]  # postcode ranges of the five cities
     postal_provinces: dict[str, str]  # first two digits → province
-    landmarks: tuple[tuple[str, DivPath], ...]  # longest names first
-    shared: tuple[str, ...]  # names many cities have
+    landmarks: dict[str, DivPath]
+    landmark_re: re.Pattern[str]  # any landmark name, longest first
+    shared_re: re.Pattern[str]  # any name many cities have, longest first
 
 
 def places_dir() -> Path:
@@ -56,18 +58,21 @@ def load_clues(folder: Path | None = None) -> Clues:
     ranges = tuple((int(r["first"]), int(r["last"]), (r["province"], r["city"] or None))
                    for r in _rows(folder, "postcodes.csv"))
     provinces = {r["prefix"]: r["province"] for r in _rows(folder, "postcode_provinces.csv")}
-    landmarks = sorted(((r["name"], (r["province"], r["city"] or None, r["district"] or None))
-                        for r in _rows(folder, "landmarks.csv")), key=lambda x: -len(x[0]))
-    shared = tuple(sorted((r["name"] for r in _rows(folder, "shared_names.csv")),
-                          key=lambda n: -len(n)))
-    return Clues(ranges, provinces, tuple(landmarks), shared)
+    landmarks = {r["name"]: (r["province"], r["city"] or None, r["district"] or None)
+                 for r in _rows(folder, "landmarks.csv")}
+    shared = [r["name"] for r in _rows(folder, "shared_names.csv")]
+    return Clues(ranges, provinces, landmarks, _any_of(landmarks), _any_of(shared))
+
+
+def _any_of(names: Iterable[str]) -> re.Pattern[str]:
+    """One pattern for many names (a C-speed scan instead of a Python loop of `in`)."""
+    ordered = sorted(names, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ordered)) if ordered else "(?!)")
 
 
 def postcode_places(text: str) -> list[City]:
     """The place each postcode in `text` names: a priority city where a range holds it,
     else its postal province; digits that cannot be a postcode are left out."""
-    if not any("0" <= ch <= "9" for ch in text):
-        return []
     clues = load_clues()
     found: list[City] = []
     for match in _POSTCODE.finditer(text):
@@ -86,9 +91,12 @@ def postcode_places(text: str) -> list[City]:
 
 def landmark_in(text: str) -> tuple[str, DivPath] | None:
     """The first known single-place landmark named in `text`, with its division path."""
-    return next(((name, path) for name, path in load_clues().landmarks if name in text), None)
+    clues = load_clues()
+    found = clues.landmark_re.search(text)
+    return (found.group(), clues.landmarks[found.group()]) if found else None
 
 
 def shared_name_in(text: str) -> str | None:
     """A street, square, mall chain or zone name that many cities have, if `text` has one."""
-    return next((name for name in load_clues().shared if name in text), None)
+    found = load_clues().shared_re.search(text)
+    return found.group() if found else None

@@ -50,6 +50,8 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
             if entries is None:
                 entries, target = ix.pinyin_districts.get(word), districts
             if entries:
+                if target is places:  # Chaoyang: 朝阳市, or a district after Beijing
+                    entries += ix.pinyin_districts.get(word, ())
                 target.append(entries)
                 evidence.append(word)
                 i += width - 1
@@ -57,10 +59,15 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
         i += 1
     state: list[DivPath] = []
     for entries in places:
-        paths = [e.path for e in entries if e.path]
+        paths = [e.path for e in entries if e.path and e.level < 3]
         narrowed = merge_all(state, paths) if state else paths
+        if state and not narrowed:  # Beijing Chaoyang: the district reading fits
+            narrowed = merge_all(state, [e.path for e in entries if e.path and e.level == 3])
         # Two places that cannot both hold (Hangzhou … Shanghai): keep both → ambiguous.
         state = narrowed or _union(state, paths)
+    if len(places) == 1 and not districts and all(e.level != 1 for e in places[0]):
+        # Chaoyang alone: 朝阳市, or Beijing's or Changchun's 朝阳区 — all of them.
+        state = _union(state, [e.path for e in places[0] if e.path and e.level == 3])
     for entries in districts:
         paths = [e.path for e in entries if e.path]
         # Alone, a district decides only if one city has it (Pudong); else ambiguous.

@@ -44,7 +44,7 @@ _COUNTRIES = frozenset({"china", "prc", "cn", "zhongguo"})
 def settle(result: AddressResult, text: str, rules: PriorityRules) -> AddressResult:
     """`result` unchanged if it names a city or is already ambiguous; else a finding
     (a province without priority cities) or a question (everything else)."""
-    if result.ambiguous or result.city:
+    if result.city or result.ambiguous:
         return result
     if result.province:
         cities = priority_cities_in(result.province, rules)
