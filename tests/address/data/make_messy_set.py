@@ -75,6 +75,7 @@ POSTCODES = [("朝阳区", "100020", "beijing"), ("朝阳区", "130000", "none")
              ("普陀区", "200062", "shanghai"), ("普陀区", "316100", "none"),
              ("西湖区", "310012", "hangzhou"), ("西湖区", "330000", "none"),
              ("南山区", "518057", "shenzhen"), ("白云区", "510405", "guangzhou")]
+LOOKALIKE_STREETS = ["北京路", "上海路", "广州路", "深圳路", "杭州路", "北京东路", "上海大厦"]
 NOTHING = ["", "***", "电话联系", "见备注", "详见备注", "中国", "China", "张三 13812345678",
            "李** 159****1111", "收货地址：***", "到了打电话", "N/A"]
 
@@ -173,7 +174,7 @@ def rows(rnd: random.Random) -> list[tuple[str, str, str, str, str, str]]:
         add(f"{text} {rnd.choice(PHONES)}".strip(), "ambiguous", "nothing usable")
     for _ in range(40):  # non-priority cities with streets named after priority cities
         p, c, d, key = rnd.choice(OTHER)
-        name = rnd.choice(["北京路", "上海路", "广州路", "深圳路", "杭州路", "北京东路", "上海大厦"])
+        name = rnd.choice(LOOKALIKE_STREETS)
         add(f"{p} {c} {d} {name}{rnd.randint(1, 99)}号", "none", "look-alike street")
     return out
 
