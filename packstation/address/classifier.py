@@ -359,14 +359,16 @@ def _with_same_short_districts(ix: DivisionIndex, text: str, name: str,
 
 
 def _lone_short_district(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str], int]:
-    """A district's short name standing alone (浦东 ***, 普陀 12号): its districts."""
+    """A district's short name standing alone (浦东 ***, 普陀 12号) or glued to one of its
+    own towns (浦东张江): its districts."""
     for match in _WORD_START.finditer(text):
         start = match.start()
         for tok in ix.tokens.get(text[start:start + 2], ()):
             end = start + len(tok.text)
             if (tok.short_district and not tok.full and text.startswith(tok.text, start)
-                    and (end == len(text) or not is_cjk(text[end]))):
-                return list(tok.short_district), [tok.text], end
+                    and (end == len(text) or not is_cjk(text[end])
+                         or starts_with_town(ix, text, end, list(tok.short_district)))):
+                return list(tok.short_district), [tok.text], end  # 浦东 ***, 浦东张江…
     return [], [], 0
 
 
