@@ -136,6 +136,8 @@ def _classify_text(address: str, province: str, city: str, district: str) -> Add
     hit = lookup_prefix(build_prefixes(ix, _parse, _resolve), text)
     if hit is not None:  # 浙江省杭州市西湖区…: pre-parsed, the same reading as below
         result, end = hit
+        if not _REST_CLUE.search(text, end):
+            return result  # nothing after the divisions that could change the answer
     else:
         result, text, end = _read(ix, raw, text)
     return _weigh(ix, result, text, end, picker)
@@ -384,6 +386,7 @@ _SUFFIX_ENDS = frozenset("区县市省旗州盟")
 _SIX_DIGITS = re.compile("[0-9]{6}")
 # A clear second place has a suffix (天津市, 武清区) or follows a forwarding word.
 _SECOND_HINT = re.compile("[市省区县旗]|转|改|寄|送到|发到|或")
+_REST_CLUE = re.compile("[市省区县旗]|转|改|寄|送到|发到|或|[0-9]{6}")
 
 
 def _weigh(ix: DivisionIndex, result: AddressResult, text: str, end: int,
