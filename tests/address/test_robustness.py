@@ -91,3 +91,20 @@ def test_a_missing_dataset_is_reported_in_both_languages(tmp_path: Path) -> None
     with pytest.raises(UserError) as err:
         load_index(tmp_path)
     assert "行政区划" in err.value.zh and "reinstall" in err.value.en
+
+
+def test_a_batch_leaves_the_cyclic_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    classify_many(["浙江省杭州市西湖区", "朝阳区 1号"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        classify_many(["浙江省杭州市西湖区"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(TypeError):
+        classify_many([object()])  # type: ignore[list-item]
+    assert gc.isenabled()
