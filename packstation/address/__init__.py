@@ -20,6 +20,7 @@ from packstation.address.priority_rules import (
     rules_from_json,
     rules_to_json,
 )
+from packstation.address.verdict import REASONS
 
 
 def preload() -> None:
@@ -27,6 +28,7 @@ def preload() -> None:
     background thread while the bench starts, so no scan or import ever waits for it."""
     classify("南山区 粤海街道")  # the division index, then the town tables
     classify("上海大场镇")
+    classify("朝阳区 798艺术区 100020")  # the clue tables (landmarks, postcodes)
 
 
 def data_source() -> str:
@@ -36,6 +38,7 @@ def data_source() -> str:
 
 __all__ = [
     "DEFAULT_RULES",
+    "REASONS",
     "AddressResult",
     "PriorityRule",
     "PriorityRules",

@@ -15,12 +15,13 @@ from packstation.errors import UserError
 
 
 def needs_confirmation(result: AddressResult, rules: PriorityRules | None = None) -> bool:
-    """True if a person must choose: ambiguous, and at least one candidate is priority.
+    """True if a person must choose: ambiguous, and the parcel may be priority (some
+    candidate is, or there are no candidates: it could go anywhere).
 
     鼓楼区 alone is ambiguous between four cities, none of them priority, so the parcel
     ships as normal without asking anyone.
     """
-    return bool(candidate_rules(result, rules))
+    return result.ambiguous and (not result.candidates or bool(candidate_rules(result, rules)))
 
 
 def candidate_rules(result: AddressResult,
@@ -35,12 +36,14 @@ def candidate_rules(result: AddressResult,
 
 def confirm(result: AddressResult, province: str, city: str | None,
             rules: PriorityRules | None = None) -> AddressResult:
-    """The result once a person chose (province, city) from `result.candidates`."""
-    if (province, city) not in result.candidates:
+    """The result once a person chose (province, city) from `result.candidates`; with no
+    candidates (the address could go anywhere) any place may be chosen. A choice of
+    (province, None) means "elsewhere in that province": not priority."""
+    if not result.ambiguous or (result.candidates and (province, city) not in result.candidates):
         offered = "、".join(c or p for p, c in result.candidates) or "无"
         raise UserError(f"所选城市 {city or province} 不在候选之中（{offered}）。",
                         f"{city or province} is not one of the candidates ({offered}).")
     rule = (rules or DEFAULT_RULES).for_city(city)
     return dataclasses.replace(result, province=province, city=city,
                                priority=rule.key if rule else None, ambiguous=False,
-                               candidates=())
+                               candidates=(), reason=None)

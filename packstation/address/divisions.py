@@ -211,6 +211,10 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
         level = 3 if r["district"] else 2
         path = (r["province"], r["city"], r["district"] or None)
         b.tokens[r["alias"]].add(Entry(path, level, False))
+    for r in _read_csv(folder, "typos.csv") if (folder / "typos.csv").exists() else ():
+        # 杭洲市, 深训: read as the city, unless some real division has that name
+        if r["typo"] not in b.tokens and r["typo"] + "市" not in b.tokens:
+            b.add(r["typo"] + "市", (r["province"], r["city"], None), 2, CITY_SUFFIXES)
     for token in NEUTRAL_TOKENS:
         b.tokens[token].add(Entry(None, 0, False))
     for r in _read_csv(folder, "pinyin.csv"):

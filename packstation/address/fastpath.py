@@ -96,3 +96,13 @@ def lookup(prefixes: Prefixes, text: str) -> Any:
         if found is not None:
             return found
     return None
+
+
+def lookup_prefix(prefixes: Prefixes, text: str) -> tuple[Any, int] | None:
+    """`lookup`, with the length of the prefix it matched (where the divisions end)."""
+    results = prefixes.results
+    for length in prefixes.lengths.get(text[:3], ()):
+        found = results.get(text[:length])
+        if found is not None:
+            return found, length
+    return None

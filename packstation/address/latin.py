@@ -30,7 +30,7 @@ _NOISE_WORDS = frozenset({"shi", "city", "province", "prov", "sheng", "district"
 
 def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]:
     """Candidate paths from romanised words in cleaned text, and the words that matched."""
-    words = _WORD.findall(text.lower())
+    words = _unglue(_WORD.findall(text.lower()), ix)
     places: list[tuple[Entry, ...]] = []
     districts: list[tuple[Entry, ...]] = []
     evidence: list[str] = []
@@ -50,6 +50,8 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
             if entries is None:
                 entries, target = ix.pinyin_districts.get(word), districts
             if entries:
+                if target is places:  # Chaoyang: 朝阳市, or a district after Beijing
+                    entries += ix.pinyin_districts.get(word, ())
                 target.append(entries)
                 evidence.append(word)
                 i += width - 1
@@ -57,15 +59,59 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
         i += 1
     state: list[DivPath] = []
     for entries in places:
-        paths = [e.path for e in entries if e.path]
+        paths = [e.path for e in entries if e.path and e.level < 3]
         narrowed = merge_all(state, paths) if state else paths
+        if state and not narrowed:  # Beijing Chaoyang: the district reading fits
+            narrowed = merge_all(state, [e.path for e in entries if e.path and e.level == 3])
         # Two places that cannot both hold (Hangzhou … Shanghai): keep both → ambiguous.
         state = narrowed or _union(state, paths)
+    if len(places) == 1 and not districts and all(e.level != 1 for e in places[0]):
+        # Chaoyang alone: 朝阳市, or Beijing's or Changchun's 朝阳区 — all of them.
+        state = _union(state, [e.path for e in places[0] if e.path and e.level == 3])
     for entries in districts:
         paths = [e.path for e in entries if e.path]
         # Alone, a district decides only if one city has it (Pudong); else ambiguous.
         state = (merge_all(state, paths) or state) if state else paths
     return state, evidence
+
+
+# Admin words written glued to a name: shenzhenshi, futianqu, guangdongsheng, pudongxinqu.
+_GLUED_SUFFIXES = {"shi": "shi", "qu": "qu", "sheng": "sheng", "xian": "xian", "xinqu": "qu",
+                   "zhen": "zhen"}
+
+
+def _unglue(words: list[str], ix: DivisionIndex) -> list[str]:
+    """Split glued pinyin (`shenzhenshifutianqu`, `hangzhoushi`) into names and admin words,
+    but only when the whole word splits so; `wensanlu` stays as written."""
+    out: list[str] = []
+    for word in words:
+        if len(word) > 5 and word not in ix.pinyin and word not in ix.pinyin_districts:
+            parts = _split(word, ix, 0, {})
+            if parts and len(parts) > 1:
+                out += parts
+                continue
+        out.append(word)
+    return out
+
+
+def _split(word: str, ix: DivisionIndex, at: int,
+           memo: dict[int, list[str] | None]) -> list[str] | None:
+    if at == len(word):
+        return []
+    if at in memo:
+        return memo[at]
+    memo[at] = None
+    for end in range(len(word), at + 1, -1):
+        piece = word[at:end]
+        known = _GLUED_SUFFIXES.get(piece) if at else None
+        if known is None and (piece in ix.pinyin or piece in ix.pinyin_districts):
+            known = piece
+        if known is not None:
+            rest = _split(word, ix, end, memo)
+            if rest is not None:
+                memo[at] = [known, *rest]
+                break
+    return memo[at]
 
 
 def _followed_by_street(words: list[str], j: int) -> bool:

@@ -60,8 +60,12 @@ def _human(address: str, r: AddressResult, langs: tuple[Lang, ...]) -> str:
     place = " ".join(x for x in (r.province, r.city, r.district) if x)
     place = place or translate_all(Notice.PLACE_UNKNOWN, langs)
     if r.ambiguous:
-        options = "、".join(c or p for p, c in r.candidates)
+        options = "、".join(c or p for p, c in r.candidates) or translate_all(
+            Notice.PLACE_ANYWHERE, langs
+        )
         verdict = translate_all(Notice.DESTINATION_AMBIGUOUS, langs, options=options)
+        if r.reason:
+            verdict = f"{verdict} ({r.reason})"
     elif r.priority:
         rule = DEFAULT_RULES.by_key(r.priority)
         verdict = translate_all(

@@ -38,12 +38,15 @@ def test_json_prints_one_contract_object_per_address(capsys: pytest.CaptureFixtu
                           "上海路 1号"], capsys)
     assert (code, err) == (0, "")
     docs = json_lines(out)
-    assert [set(d) for d in docs] == [CONTRACT_KEYS] * 3
+    assert [set(d) for d in docs] == [CONTRACT_KEYS | {"reason"}] * 3  # reason: issue 15
     assert docs[0] == {"address": "上海市黄浦区北京东路 100号", "province": "上海市",
                        "city": "上海市", "district": "黄浦区", "priority": "shanghai",
-                       "ambiguous": False}
-    assert (docs[1]["priority"], docs[1]["ambiguous"]) == (None, True)
-    assert (docs[2]["priority"], docs[2]["city"]) == (None, None)
+                       "ambiguous": False, "reason": None}
+    assert (docs[1]["priority"], docs[1]["ambiguous"], docs[1]["reason"]) == (
+        None, True, "shared_district")
+    # A street many cities have, and no city: a person must look (issue 15; was "none").
+    assert (docs[2]["priority"], docs[2]["city"], docs[2]["ambiguous"], docs[2]["reason"]) == (
+        None, None, True, "shared_street")
 
 
 def test_plain_output_is_one_readable_line_per_address(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,11 +11,14 @@ from hypothesis import strategies as st
 
 from packstation.address import AddressResult, classify, classify_many
 from packstation.address.divisions import load_index
+from packstation.address.verdict import REASONS
 from packstation.errors import UserError
 
 
 def _is_nothing(r: AddressResult) -> bool:
-    return r.priority is None and not r.ambiguous and r.city is None
+    """Nothing usable: no place, so a person must look (anywhere: no candidates)."""
+    return (r.priority is None and r.ambiguous and r.city is None and r.candidates == ()
+            and r.reason in ("nothing_usable", "no_city"))
 
 
 def test_ten_kilobytes_of_noise_is_nothing() -> None:
@@ -47,7 +50,11 @@ def test_any_text_gives_a_well_formed_result(text: str) -> None:
     assert isinstance(result, AddressResult)
     assert result.priority in {None, "beijing", "shanghai", "guangzhou", "shenzhen", "hangzhou"}
     assert not (result.ambiguous and result.priority)
-    assert result.ambiguous == (len(result.candidates) >= 2)
+    if result.ambiguous:  # several candidates, a province's cities, or anywhere (none)
+        assert len(result.candidates) != 1 and result.reason in REASONS
+    else:
+        assert result.candidates == () and result.reason is None
+        assert result.city is not None or result.province is not None
 
 
 @settings(max_examples=200, deadline=None)
@@ -84,3 +91,20 @@ def test_a_missing_dataset_is_reported_in_both_languages(tmp_path: Path) -> None
     with pytest.raises(UserError) as err:
         load_index(tmp_path)
     assert "行政区划" in err.value.zh and "reinstall" in err.value.en
+
+
+def test_a_batch_leaves_the_cyclic_collector_as_it_found_it() -> None:
+    import gc
+
+    assert gc.isenabled()
+    classify_many(["浙江省杭州市西湖区", "朝阳区 1号"])
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        classify_many(["浙江省杭州市西湖区"])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(TypeError):
+        classify_many([object()])  # type: ignore[list-item]
+    assert gc.isenabled()
