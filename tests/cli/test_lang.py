@@ -69,7 +69,7 @@ def test_address_output_in_one_language(capsys: pytest.CaptureFixture[str]) -> N
     code, out, _ = run(capsys, "--lang", "en", "address", "朝阳区 1号", "火星")
     ambiguous, unknown = out.splitlines()
     assert code == 0 and "\tambiguous: " in ambiguous and "需确认" not in ambiguous
-    assert unknown.split("\t")[1:] == ["unknown", "not priority"]
+    assert unknown.split("\t")[1:] == ["unknown", "ambiguous: anywhere (nothing_usable)"]
     code, out, _ = run(capsys, "--lang", "zh", "address", "北京市朝阳区建国路 1号")
     assert out.rstrip("\n").split("\t")[2] == "优先 京 2日达"
     code, out, _ = run(capsys, "address", "北京市朝阳区建国路 1号")
