@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "packstation.cli.user",
     "packstation.cli.printing",
     "packstation.cli.emulator",
+    "packstation.cli.gui",
 )
 
 
