@@ -26,6 +26,8 @@ from packstation.ui.speech import Speaker
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from packstation.services.printing import Backoff
+
 STARTED_AT = time.perf_counter()
 
 
@@ -44,6 +46,7 @@ class GuiOptions:
     authenticate: Authenticate | None = None
     badge: BadgeLogin | None = None
     printers: Printers | None = None
+    print_backoff: Backoff | None = None  # waits between print retries (tests: short)
     argv: list[str] = field(default_factory=list)
 
 
@@ -80,6 +83,7 @@ def build_bench(options: GuiOptions) -> Bench:
         printer_spec=settings.printer_spec or None,
         label_size=settings.label_size,
         dpi=settings.dpi,
+        **({"print_backoff": options.print_backoff} if options.print_backoff else {}),
     )
     controller = BenchController(
         config,

@@ -29,7 +29,7 @@ _MODIFIERS = (
 
 
 DEFAULT_MAX_GAP_MS = 50  # scanners: 1-10 ms a key; people: 80 ms or more
-DEFAULT_MIN_LENGTH = 3
+DEFAULT_MIN_LENGTH = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,11 +99,10 @@ class ScannerCapture(QObject):
 
     @staticmethod
     def _capturable(event: QEvent) -> bool:
-        """A plain printable key (no Ctrl/Alt/Meta), which a scanner could have sent."""
+        """A key with text and no Ctrl/Alt/Meta, as a scanner sends (GS1's GS included)."""
         if not isinstance(event, QKeyEvent) or event.modifiers() & _MODIFIERS:
             return False
-        chars = event.text()
-        return bool(chars) and all(c.isprintable() for c in chars)
+        return bool(event.text()) and event.key() not in TERMINATORS
 
     # -- keys -------------------------------------------------------------------
 

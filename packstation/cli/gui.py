@@ -69,8 +69,8 @@ def run_window(args: argparse.Namespace, url: str | None, printer: str | None = 
             screenshot=args.screenshot,
             size=_size(args.size),
             settings_path=args.settings,
-            authenticate=lambda name, pin: _authenticate(url, name, pin),
-            badge=lambda code: _badge(url, code),
+            authenticate=lambda name, pin: authenticate_by_pin(url, name, pin),
+            badge=lambda code: badge_login(url, code),
         )
     )
 
@@ -101,7 +101,7 @@ def _require_packer(db: Any, name: str) -> None:
 
 # Sign-in until the users service offers it (placeholder for `authenticate`, re-pointed
 # at merge): name + PIN against the users table; a badge is PSBADGE-<name> of a packer.
-def _authenticate(url: str | None, name: str, pin: str) -> str:
+def authenticate_by_pin(url: str | None, name: str, pin: str) -> str:
     db = open_database(url, migrate=False)
     try:
         found = _role(db, name)
@@ -112,7 +112,7 @@ def _authenticate(url: str | None, name: str, pin: str) -> str:
     return found[0]
 
 
-def _badge(url: str | None, code: str) -> str:
+def badge_login(url: str | None, code: str) -> str:
     name = code.strip()
     if not name.upper().startswith(BADGE_PREFIX):
         raise UserError(f"这不是工牌：{code}", f"this is not a badge: {code}")
