@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from packstation.bootstrap import classifier, open_database
 from packstation.cli.common import add_db_option
+from packstation.cli.gui import add_gui_options, can_show_window, run_window
 from packstation.services.demo import DEMO_USERS, seed_demo
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Order, OrderLine, Product
@@ -21,6 +22,8 @@ def register(subparsers: Any) -> None:
         "demo", help="建立演示数据库 / seed a demo database (mock printer, no hardware)"
     )
     parser.add_argument("--orders", type=int, default=240, help="how many demo orders")
+    parser.add_argument("--no-window", action="store_true", help="seed only, no window")
+    add_gui_options(parser)
     add_db_option(parser)
     parser.set_defaults(func=_demo)
 
@@ -44,13 +47,13 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"演示用户 / demo users: {users}")
     order_no, codes = _example(db)
     command = ["packstation", "--db", url, "pack", order_no, *[f"--scan={c}" for c in codes]]
-    print(
-        "图形界面将在后续版本提供；现在可以这样试打包一个订单 / "
-        "The bench window comes in a later release; try packing an order now:"
-    )
+    print("也可以在命令行试打包 / or try it on the command line:")
     print("  " + shlex.join(command))
     print("  " + shlex.join(["packstation", "--db", url, "stats"]))
-    return 0
+    if args.no_window or not can_show_window(args):
+        return 0
+    args.packer = args.packer or DEMO_USERS[0][0]
+    return run_window(args, url, printer=args.printer or "mock")
 
 
 def _example(db: Database) -> tuple[str, list[str]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,22 @@ def add_gui_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--settings", type=Path, metavar="INI", help=argparse.SUPPRESS)
 
 
+def can_show_window(args: argparse.Namespace) -> bool:
+    """True when a window can be seen or saved: a desktop, or a screenshot offscreen."""
+    platform = os.environ.get("QT_QPA_PLATFORM", "")
+    if platform.startswith(("offscreen", "minimal")):
+        return bool(args.screenshot)
+    if sys.platform.startswith("linux") and not platform:
+        return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+    return True
+
+
 def _gui(args: argparse.Namespace) -> int:
+    if not can_show_window(args):
+        raise UserError(
+            "没有可用的显示器：请在桌面上运行，或设置 DISPLAY（离屏运行请加 --screenshot）",
+            "no display: run it on a desktop or set DISPLAY (offscreen needs --screenshot)",
+        )
     return run_window(args, getattr(args, "db", None))
 
 
