@@ -21,6 +21,15 @@ from PySide6.QtGui import QInputMethodEvent, QKeyEvent
 from PySide6.QtWidgets import QApplication
 
 TERMINATORS = (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab)
+TERMINATOR_TEXTS = ("\r", "\n", "\t")
+MODIFIER_KEYS = (
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+)
 _MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -95,14 +104,17 @@ class ScannerCapture(QObject):
 
     @staticmethod
     def _is_terminator(event: QEvent) -> bool:
-        return isinstance(event, QKeyEvent) and event.key() in TERMINATORS
+        """Enter or Tab, by key or by text (some wedges send a line feed, not Return)."""
+        return isinstance(event, QKeyEvent) and (
+            event.key() in TERMINATORS or event.text() in TERMINATOR_TEXTS
+        )
 
     @staticmethod
     def _capturable(event: QEvent) -> bool:
         """A key with text and no Ctrl/Alt/Meta, as a scanner sends (GS1's GS included)."""
         if not isinstance(event, QKeyEvent) or event.modifiers() & _MODIFIERS:
             return False
-        return bool(event.text()) and event.key() not in TERMINATORS
+        return bool(event.text()) and not ScannerCapture._is_terminator(event)
 
     # -- keys -------------------------------------------------------------------
 
@@ -113,6 +125,8 @@ class ScannerCapture(QObject):
                 self._emit(now)
                 return True
             self._give_back()
+            return False
+        if event.key() in MODIFIER_KEYS:  # a scanner holds Shift for capitals: not a break
             return False
         if not self._capturable(event):
             self._give_back()
