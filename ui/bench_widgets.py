@@ -252,6 +252,7 @@ class LabelPreview(QFrame):
         layout.addWidget(self.caption)
         layout.addWidget(self.picture, 1)
         self.image: QImage | None = None
+        self.empty = ""
 
     def set_label(self, image: Image.Image | None) -> None:
         self.image = None if image is None else pil_to_qimage(image)
@@ -259,10 +260,10 @@ class LabelPreview(QFrame):
 
     def set_caption(self, caption: str, empty: str, unit: float) -> None:
         scaled(self.caption, unit * 0.9)
+        scaled(self.picture, unit)
         self.caption.setText(caption)
-        if self.image is None:
-            scaled(self.picture, unit)
-            self.picture.setText(empty)
+        self.empty = empty
+        self._fit()
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)  # type: ignore[arg-type]
@@ -270,7 +271,7 @@ class LabelPreview(QFrame):
 
     def _fit(self) -> None:
         if self.image is None:
-            self.picture.setPixmap(QPixmap())
+            self.picture.setText(self.empty)
             return
         size = self.picture.size()
         pixmap = QPixmap.fromImage(self.image).scaled(
