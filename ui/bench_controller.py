@@ -113,7 +113,7 @@ class _StationWorker(QObject):
     @Slot()
     def start(self) -> None:
         def opening() -> None:
-            self.db = open_database(self.config.db_url)
+            self.db = open_database(self.config.db_url, migrate=False)  # the CLI migrated
             self.station = PackingStation(
                 self.db,
                 StationSettings(

@@ -193,8 +193,8 @@ class OrderView(QFrame):
         self.grid_host.setVisible(not idle)
         self.progress.setVisible(not idle)
         if box is None:
-            scaled(self.idle, u * 2.0, bold=True)
-            self.idle.setText(f"{text('idle_title', lang)}\n\n{text('idle_hint', lang)}")
+            scaled(self.idle, u * 1.4)
+            self.idle.setText(f"{text('idle_hint', lang)}\n\n{text('idle_commands', lang)}")
             return
         scaled(self.header, u * 1.3, bold=True)
         self.header.setText(

@@ -21,6 +21,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "扫描订单条码开始打包；命令条码见命令单",
         "Scan the order barcode to start; command codes are on the command sheet",
     ),
+    "idle_commands": (
+        "命令条码：完成装箱 · 取消装箱 · 重打面单 · 数量 ×2…×10 · 确认 · 确认拦截 · 退出登录",
+        "Command codes: complete box · cancel box · reprint · quantity ×2…×10 · confirm · "
+        "acknowledge · log out",
+    ),
     "order": ("订单", "Order"),
     "platform": ("平台", "Platform"),
     "item": ("商品", "Item"),
@@ -49,7 +54,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "next_extra": ("请把多出的这件拿出来", "Take the extra unit out of the box"),
     "complete": ("订单 {order_no} 完成，正在打印面单", "Order {order_no} complete: printing"),
-    "opened": ("订单 {order_no}：共 {required} 件", "Order {order_no}: {required} units"),
+    "opened": ("订单 {order_no}：共 {required} 件", "Order {order_no}: {required} unit(s)"),
     "unrecognised": ("无法识别的条码：{code}", "Code not recognised: {code}"),
     "stop_title": ("不要发货", "DO NOT SHIP"),
     "stop_reason_cancelled": ("订单已取消", "Order cancelled"),
