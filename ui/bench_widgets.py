@@ -163,12 +163,16 @@ class OrderView(QFrame):
         self.box: Box | None = None
         self.lang = "zh"
         self.row_labels: list[list[QLabel]] = []
+        self._shape: tuple[int, tuple[str, ...]] | None = None
 
     def set_unit(self, unit: float) -> None:
         self._unit = unit
+        self._shape = None
         self._render()
 
     def show_box(self, box: Box | None, lang: str) -> None:
+        if lang != self.lang:
+            self._shape = None
         self.box, self.lang = box, lang
         self._render()
 
@@ -182,6 +186,11 @@ class OrderView(QFrame):
 
     def _render(self) -> None:
         u, lang, box = self._unit, self.lang, self.box
+        shape = None if box is None else (box.session_id, tuple(ln.sku for ln in box.lines))
+        if box is not None and shape == self._shape and self.row_labels:
+            self._update_rows(box)  # same box, new counts: no widgets rebuilt
+            return
+        self._shape = shape
         while self.grid.count():
             item = self.grid.takeAt(0)
             if item is not None and item.widget() is not None:
@@ -206,17 +215,25 @@ class OrderView(QFrame):
             scaled(label, u * 0.9)
             label.setStyleSheet("color:#B0B6BC;")
             self.grid.addWidget(label, 0, col)
-        nxt = self.next_line()
         for row, line in enumerate(box.lines, start=1):
-            is_next = row - 1 == nxt
+            cells = [QLabel(), QLabel(f"{line.title or line.sku}\n{line.sku}"), QLabel(), QLabel()]
+            for col, cell in enumerate(cells):
+                if col >= 2:
+                    cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                self.grid.addWidget(cell, row, col)
+            self.row_labels.append(cells)
+        self._update_rows(box)
+
+    def _update_rows(self, box: Box) -> None:
+        """Counts, the next-unit highlight (colour and arrow) and the progress bar."""
+        u, lang = self._unit, self.lang
+        nxt = self.next_line()
+        for index, (line, cells) in enumerate(zip(box.lines, self.row_labels, strict=True)):
+            is_next = index == nxt
             done = line.packed >= line.required
-            marker = "→" if is_next else ("✓" if done else "")
-            cells = [
-                QLabel(marker),
-                QLabel(f"{line.title or line.sku}\n{line.sku}"),
-                QLabel(str(line.required)),
-                QLabel(str(line.packed)),
-            ]
+            cells[0].setText("→" if is_next else ("✓" if done else ""))
+            cells[2].setText(str(line.required))
+            cells[3].setText(str(line.packed))
             style = (
                 f"background:{NEXT_ROW}; color:#000000;"
                 if is_next
@@ -225,10 +242,6 @@ class OrderView(QFrame):
             for col, cell in enumerate(cells):
                 scaled(cell, u * (1.1 if col else 1.4), bold=is_next)
                 cell.setStyleSheet(style + "padding:2px;")
-                if col >= 2:
-                    cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
-                self.grid.addWidget(cell, row, col)
-            self.row_labels.append(cells)
         self.progress.setMaximum(max(1, box.units_required))
         self.progress.setValue(box.units_packed)
         self.progress.setFormat(
