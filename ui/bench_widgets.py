@@ -238,10 +238,12 @@ class OrderView(QFrame):
                 f"background:{NEXT_ROW}; color:#000000;"
                 if is_next
                 else (f"color:{DONE_INK};" if done else "")
-            )
+            ) + "padding:2px;"
+            if cells[1].styleSheet() == style and cells[1].font().bold() == is_next:
+                continue  # restyling a row costs a style pass: only when it changes
             for col, cell in enumerate(cells):
                 scaled(cell, u * (1.1 if col else 1.4), bold=is_next)
-                cell.setStyleSheet(style + "padding:2px;")
+                cell.setStyleSheet(style)
         self.progress.setMaximum(max(1, box.units_required))
         self.progress.setValue(box.units_packed)
         self.progress.setFormat(
