@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,8 +26,6 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from packstation.services.printing import Backoff
-
-STARTED_AT = time.perf_counter()
 
 
 @dataclass(frozen=True, slots=True)

@@ -35,7 +35,6 @@ from packstation.services.destinations import (
 from packstation.services.packing import PackingStation, StationSettings
 from packstation.services.printing import (
     Backoff,
-    JobOutcome,
     PortStatus,
     PrinterPort,
     PrintError,
@@ -484,6 +483,3 @@ class BenchController(QObject):
     def _answered_failure(self, failure: object) -> None:
         self._answered()
         self.failed.emit(failure)
-
-
-__all__ = ["BenchConfig", "BenchController", "Failure", "JobOutcome", "ScanReport"]

@@ -26,7 +26,7 @@ from packstation.ui.bench_widgets import (
 from packstation.ui.presenting import next_step_for_box, present, stop_reason_text
 from packstation.ui.sound import SoundPlayer
 from packstation.ui.speech import Speaker
-from packstation.ui.texts import text, visible
+from packstation.ui.texts import TEXTS, text, visible
 from packstation.ui.verdict_style import (
     CAUTION,
     DONE,
@@ -531,7 +531,7 @@ class PackerWindow(QWidget):
 
     def _lamp_printer(self, state: str) -> None:
         key = f"lamp_{state}"
-        words = text(key if key in _LAMP_KEYS else "lamp_unknown", self.lang)
+        words = text(key if key in TEXTS else "lamp_unknown", self.lang)
         self.printer_lamp.set_state(
             text("printer", self.lang), words, LAMP_COLOUR.get(state, "#999999")
         )
@@ -574,16 +574,3 @@ class PackerWindow(QWidget):
         super().resizeEvent(event)
         self._unit = max(12.0, self.height() / 36)
         self._restyle()
-
-
-_LAMP_KEYS = {
-    "lamp_ready",
-    "lamp_printing",
-    "lamp_paper_end",
-    "lamp_paper_near_end",
-    "lamp_cover_open",
-    "lamp_offline",
-    "lamp_error",
-    "lamp_unknown",
-    "lamp_none",
-}
