@@ -222,6 +222,8 @@ class OrderView(QFrame):
                     cell.setAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.grid.addWidget(cell, row, col)
             self.row_labels.append(cells)
+        scaled(self.progress, u * 1.0, bold=True)
+        self.progress.setMinimumHeight(int(u * 1.6))
         self._update_rows(box)
 
     def _update_rows(self, box: Box) -> None:
@@ -249,8 +251,6 @@ class OrderView(QFrame):
         self.progress.setFormat(
             text("progress", lang, packed=box.units_packed, required=box.units_required)
         )
-        scaled(self.progress, u * 1.0, bold=True)
-        self.progress.setMinimumHeight(int(u * 1.6))
 
 
 class LabelPreview(QFrame):
@@ -322,6 +322,8 @@ class ScanLog(QFrame):
         self.body = QLabel()
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.body.setTextFormat(Qt.TextFormat.PlainText)
+        # A new line must not re-lay out the window: the log keeps the size it is given.
+        self.body.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         layout = QVBoxLayout(self)
         layout.addWidget(self.caption)
         layout.addWidget(self.body, 1)
