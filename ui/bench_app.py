@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from packstation.ui.app import make_application
@@ -26,6 +26,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from packstation.services.printing import Backoff
+
+REPLAY_MAX_GAP_MS = 250
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +129,9 @@ def run_gui(options: GuiOptions) -> int:
         bench.app.quit()
 
     if options.replay is not None:
+        # The app types these keys itself: a wider gap keeps a busy machine from splitting
+        # a code, and the keys still take the scanner's path through the capture.
+        bench.capture.set_timing(replace(bench.capture.timing, max_gap_ms=REPLAY_MAX_GAP_MS))
         codes = read_script(options.replay)
         replay = Replay(window, codes, options.replay_interval_s, finish)
         bench.controller.started.connect(lambda *_: replay.start())

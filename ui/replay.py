@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from packstation.errors import UserError
 
 KEY_DELAY_MS = 2  # a scanner's pace
+NO_ANSWER_MS = 20_000
 
 
 def read_script(path: Path) -> list[str]:
@@ -85,6 +86,12 @@ class Replay(QObject):
         self._current = self.codes.pop(0)
         target = QApplication.focusWidget() or self.window
         type_code(target, self._current)
+        code = self._current
+        QTimer.singleShot(NO_ANSWER_MS, lambda: self._no_answer(code))
+
+    def _no_answer(self, code: str) -> None:
+        if self._current == code:  # never answered: say so and go on
+            self._shown("no_answer")
 
     def _shown(self, shown: object) -> None:
         if self._current is None:
