@@ -132,7 +132,7 @@ def main(out_dir: Path, names: list[str], sizes: list[tuple[int, int]]) -> int:
                         check=True,
                         stdout=subprocess.DEVNULL,
                         stderr=subprocess.DEVNULL,
-                        timeout=120,
+                        timeout=300,
                     )
                     print(png)
     return 0
