@@ -11,7 +11,7 @@ from packstation.ui.banner import fit_text
 from packstation.ui.texts import text
 from PIL import Image
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPaintEvent, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -332,12 +332,23 @@ class ScanLog(QFrame):
     def add(self, entry: str) -> None:
         self.entries.insert(0, entry)
         del self.entries[self.KEEP :]
-        self.body.setText("\n".join(self.entries))
+        self._show()
+
+    def _show(self) -> None:
+        """As many entries as fit whole (never a line cut in half at the bottom)."""
+        line = max(1, QFontMetrics(self.body.font()).lineSpacing())
+        fits = max(1, self.body.height() // line)
+        self.body.setText("\n".join(self.entries[:fits]))
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self._show()
 
     def set_caption(self, caption: str, unit: float) -> None:
         scaled(self.caption, unit * 0.9)
         scaled(self.body, unit * 0.8)
         self.caption.setText(caption)
+        self._show()
 
 
 class ChoicePanel(QFrame):
