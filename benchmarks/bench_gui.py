@@ -3,6 +3,10 @@
     python benchmarks/bench_gui.py                       # quick: 20k orders, 300 scans
     python benchmarks/bench_gui.py --orders 1000000      # the documented full run
     options: [--scans 600] [--starts 3] [--sqlite PATH]
+    BENCH_GUI_PRINTER=file:/dev/null ...                 # a real transport, not the mock
+
+The mock printer (the default) keeps its last 200 labels decoded (~1 MB each) for
+previews and tests, which a bench on a real printer does not: compare RSS with both.
 
 Why: DESIGN.md "Budgets": HID burst end → verdict painted p99 ≤ 16 ms (one frame) on
 SQLite with 1M orders; start to ready-to-scan ≤ 2 s; RSS ≤ 250 MB with 1M orders.
@@ -97,7 +101,7 @@ def child(path: Path, spawned_at: float, scans: int, measure: bool) -> dict[str,
             db_url=url,
             bench="gui-bench",
             packer="bench",
-            printer="mock",
+            printer=os.environ.get("BENCH_GUI_PRINTER", "mock"),  # any printer spec
             lang="zh",
             settings_path=OUT / "bench_gui.ini",
         )
