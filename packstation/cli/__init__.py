@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "packstation.cli.bench",
     "packstation.cli.emulator",
     "packstation.cli.command_sheet",
+    "packstation.cli.gui",
 )
 
 

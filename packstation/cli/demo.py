@@ -17,6 +17,7 @@ from typing import Any
 
 from packstation.bootstrap import Database, classifier, database_url
 from packstation.cli.common import add_db_option, database
+from packstation.cli.gui import add_gui_options, can_show_window, run_window
 from packstation.services.demo import (
     DEMO_BENCH,
     DEMO_PRINTER,
@@ -32,6 +33,8 @@ def register(subparsers: Any) -> None:
         "demo", help="写入演示数据 / seed demo data (mock printer, no hardware)"
     )
     parser.add_argument("--orders", type=int, default=240, help="how many demo orders")
+    parser.add_argument("--no-window", action="store_true", help="seed only, no window")
+    add_gui_options(parser)
     add_db_option(parser)
     parser.set_defaults(func=_demo)
 
@@ -58,15 +61,17 @@ def _demo(args: argparse.Namespace) -> int:
     db_option = ["--db", url] if url else []
     run = [*program(), *db_option]
     pack = [*run, "pack", order_no, "--bench", DEMO_BENCH, *[f"--scan={c}" for c in codes]]
-    print(
-        "图形界面将在后续版本提供；现在可以这样打包一个订单、打印面单、查看统计 / "
-        "The bench window comes in a later release; pack an order, print its label and "
-        "see the figures:"
-    )
+    print("也可以在命令行打包一个订单、打印面单、查看统计 / or, on the command line, pack an "
+          "order, print its label and see the figures:")
     print("  " + shlex.join(pack))
     print("  " + shlex.join([*run, "print-queue", "--bench", DEMO_BENCH, "--once"]))
     print("  " + shlex.join([*run, "stats"]))
-    return 0
+    if args.no_window or not can_show_window(args):
+        return 0
+    args.packer = args.packer or DEMO_USERS[0][0]
+    if args.bench == "bench-1":  # the gui default: the demo has its own bench and printer
+        args.bench = DEMO_BENCH
+    return run_window(args, url, printer=args.printer or DEMO_PRINTER)
 
 
 def program() -> list[str]:
