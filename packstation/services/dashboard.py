@@ -21,7 +21,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, and_, func, literal, literal_column, select
 
 from packstation.domain.orders import OrderStatus
 from packstation.domain.verdicts import Verdict
@@ -55,6 +55,14 @@ WRONG_VERDICTS = frozenset(
 BACKLOG_WARN_SETTING = "dashboard.backlog_warn_minutes"
 DEFAULT_BACKLOG_WARN = timedelta(hours=4)
 FEED_SIZE = 30
+BACKLOG_COUNT_CAP = 10_000
+# The partial index predicate of ix_orders_priority_waiting, as literals (a bound "paid"
+# would not let SQLite prove the query implies the index's condition).
+_WAITING = and_(
+    Order.status == literal_column("'paid'"),
+    Order.priority.is_not(None),
+    Order.intercept_reason.is_(None),
+)
 #: Job errors that are not the printer's fault (the order or the label data).
 _NOT_PRINTER = frozenset({INTERCEPTED, LABEL_DATA})
 
@@ -98,6 +106,7 @@ class CityBacklog:
     city: str
     mark: str
     waiting: int
+    more: bool  # more than `waiting` wait (count capped, see BACKLOG_COUNT_CAP)
     oldest_at: datetime | None
     oldest_age_s: float
     warning: bool  # the oldest has waited longer than the threshold
@@ -238,7 +247,7 @@ def read_dashboard(
         packed_today, packed_hour = _packed(conn, start, hour_start)
         stopped = _stopped_counts(conn)
         warn_after = backlog_warn_after(conn)
-        backlog = _backlog(conn, now, warn_after)
+        backlog = _backlog(conn, now, warn_after, exact=with_totals)
         printers, job_events = _printers(conn)
         boxes = _open_boxes(conn, now)
         feed = _feed(conn, start, job_events)
@@ -326,9 +335,12 @@ def scans_by_verdict(conn: Connection, since: datetime | None = None) -> dict[st
 
 def _packed(conn: Connection, start: datetime, hour_start: datetime) -> tuple[int, int]:
     """Orders packed since local midnight and since the hour began (`packed_at` index)."""
-    today = conn.execute(select(Order.packed_at).where(Order.packed_at >= start)).scalars()
-    stamps = [aware(t) for t in today]
-    return len(stamps), sum(1 for t in stamps if t >= hour_start)
+
+    def since(when: datetime) -> int:
+        query = select(func.count()).select_from(Order).where(Order.packed_at >= when)
+        return int(conn.scalar(query) or 0)
+
+    return since(start), since(hour_start)
 
 
 def _stopped_counts(conn: Connection) -> dict[str, int]:
@@ -354,34 +366,50 @@ def backlog_warn_after(conn: Connection) -> timedelta:
     return timedelta(minutes=minutes) if minutes and minutes > 0 else DEFAULT_BACKLOG_WARN
 
 
-def _backlog(conn: Connection, now: datetime, warn_after: timedelta) -> tuple[CityBacklog, ...]:
-    """Packable priority orders per priority city, with the oldest (partial index)."""
+def _backlog(
+    conn: Connection, now: datetime, warn_after: timedelta, *, exact: bool
+) -> tuple[CityBacklog, ...]:
+    """Packable priority orders per priority city, with the oldest, read per city from
+    the partial index `ix_orders_priority_waiting` (the predicate is spelled out as
+    literals so both planners can use it). Counting is capped at BACKLOG_COUNT_CAP per
+    city unless `exact`: on the morning of 11.11 a city can have 100k parcels waiting,
+    and counting them all takes longer than the whole refresh may."""
     rules = rules_in_force(conn)
-    rows = conn.execute(
-        select(Order.priority, func.count(), func.min(Order.imported_at))
-        .where(
-            Order.status == OrderStatus.PAID.value,
-            Order.priority.is_not(None),
-            Order.intercept_reason.is_(None),
-        )
-        .group_by(Order.priority)
-    ).all()
-    found = {key: (int(n), aware(oldest) if oldest else None) for key, n, oldest in rows}
+    keys = [r.key for r in rules.rules]
+    stored = (
+        conn.execute(
+            select(Order.priority).where(_WAITING, Order.priority.is_not(None)).distinct()
+        ).scalars()
+        if exact
+        else ()
+    )
+    keys += sorted(k for k in stored if k not in keys)
     out = []
-    keys = [r.key for r in rules.rules] + sorted(k for k in found if rules.by_key(k) is None)
     for key in keys:
         rule = rules.by_key(key)
-        waiting, oldest = found.get(key, (0, None))
+        in_city = select(Order.id).where(
+            _WAITING, Order.priority == literal(key, literal_execute=True)
+        )
+        if not exact:
+            in_city = in_city.limit(BACKLOG_COUNT_CAP + 1)
+        waiting = int(conn.scalar(select(func.count()).select_from(in_city.subquery())) or 0)
+        oldest = conn.scalar(
+            select(func.min(Order.imported_at)).where(
+                _WAITING, Order.priority == literal(key, literal_execute=True)
+            )
+        )
+        oldest = aware(oldest) if oldest else None
         age = (now - oldest).total_seconds() if oldest else 0.0
         out.append(
             CityBacklog(
                 key=key,
                 city=rule.city if rule else key,
                 mark=rule.mark if rule else "",
-                waiting=waiting,
+                waiting=min(waiting, BACKLOG_COUNT_CAP) if not exact else waiting,
+                more=not exact and waiting > BACKLOG_COUNT_CAP,
                 oldest_at=oldest,
                 oldest_age_s=max(0.0, age),
-                warning=bool(oldest) and age > warn_after.total_seconds(),
+                warning=oldest is not None and age > warn_after.total_seconds(),
             )
         )
     return tuple(out)
