@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -216,6 +217,19 @@ def _per(
     return dict(sorted(out.items()))
 
 
+@contextmanager
+def reading(db: Database) -> Iterator[Connection]:
+    """A connection for reading figures. On a SQLite file, a side connection that never
+    takes the write lock (the app's transactions BEGIN IMMEDIATE, which would hold every
+    bench's scans back for the length of a refresh); elsewhere a normal transaction."""
+    with db.side_reader() as side:
+        if side is not None:
+            yield side
+            return
+    with db.transaction() as conn:
+        yield conn
+
+
 def local_zone() -> tzinfo:
     zone = datetime.now().astimezone().tzinfo
     return zone if zone is not None else UTC
@@ -242,7 +256,7 @@ def read_dashboard(
     now = now or datetime.now(UTC)
     start = day_start(now, zone)
     hour_start = now.replace(minute=0, second=0, microsecond=0)
-    with db.transaction() as conn:
+    with reading(db) as conn:
         hours = _hours(conn, start)
         packed_today, packed_hour = _packed(conn, start, hour_start)
         stopped = _stopped_counts(conn)

@@ -7,7 +7,12 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from packstation.services.dashboard import order_totals, read_dashboard, scans_by_verdict
+from packstation.services.dashboard import (
+    order_totals,
+    read_dashboard,
+    reading,
+    scans_by_verdict,
+)
 from packstation.services.print_jobs import JobState
 from packstation.storage.database import Database
 from packstation.storage.tables import PackSession, PrintJob
@@ -18,7 +23,7 @@ def collect_stats(
 ) -> dict[str, Any]:
     """Order, session, scan and print-job counts (scans since `since` when given), and
     today's figures exactly as the dashboard shows them."""
-    with db.transaction() as conn:
+    with reading(db) as conn:
         totals = order_totals(conn)
         by_verdict = scans_by_verdict(conn, since)
         sessions_open = conn.scalar(select(func.count()).where(PackSession.state == "open")) or 0
