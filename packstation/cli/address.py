@@ -25,21 +25,27 @@ from packstation.errors import UserError
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
-        "address", help="地址优先级判定 / classify addresses for priority (2-day) cities")
+        "address", help="地址优先级判定 / classify addresses for priority (2-day) cities"
+    )
     parser.add_argument("addresses", nargs="*", metavar="ADDRESS", help="收货地址 / address")
-    parser.add_argument("--csv", metavar="FILE",
-                        help="CSV (UTF-8 or GBK) with an 'address' column; '-' reads stdin")
-    parser.add_argument("--json", action="store_true",
-                        help="one JSON object per address (JSON Lines)")
+    parser.add_argument(
+        "--csv", metavar="FILE", help="CSV (UTF-8 or GBK) with an 'address' column; '-' reads stdin"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="one JSON object per address (JSON Lines)"
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if not args.addresses and not args.csv:
-        raise UserError("请给出至少一个地址，或用 --csv 指定文件。",
-                        "Give at least one address, or a file with --csv.")
-    rows: list[Iterator[tuple[str, str, str, str]]] = [iter((a, "", "", "") for a in
-                                                            args.addresses)]
+        raise UserError(
+            "请给出至少一个地址，或用 --csv 指定文件。",
+            "Give at least one address, or a file with --csv.",
+        )
+    rows: list[Iterator[tuple[str, str, str, str]]] = [
+        iter((a, "", "", "") for a in args.addresses)
+    ]
     if args.csv:
         rows.append(_csv_rows(args.csv))
     as_json = args.json or bool(args.csv)
@@ -72,14 +78,21 @@ def _csv_rows(name: str) -> Iterator[tuple[str, str, str, str]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     fields = [f.strip().lower() for f in reader.fieldnames or []]
     if "address" not in fields:
-        raise UserError(f"{name} 缺少 address 列（现有列：{', '.join(fields) or '无'}）。",
-                        f"{name} has no 'address' column (columns: {', '.join(fields) or 'none'}).")
+        raise UserError(
+            f"{name} 缺少 address 列（现有列：{', '.join(fields) or '无'}）。",
+            f"{name} has no 'address' column (columns: {', '.join(fields) or 'none'}).",
+        )
     reader.fieldnames = fields
 
     def rows() -> Iterator[tuple[str, str, str, str]]:
         for row in reader:
-            yield (row.get("address") or "", row.get("province") or "", row.get("city") or "",
-                   row.get("district") or "")
+            yield (
+                row.get("address") or "",
+                row.get("province") or "",
+                row.get("city") or "",
+                row.get("district") or "",
+            )
+
     return rows()
 
 
@@ -88,12 +101,13 @@ def _read_text(name: str) -> str:
     try:
         data = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
     except OSError as exc:
-        raise UserError(f"无法读取文件 {name}：{exc.strerror or exc}",
-                        f"Cannot read {name}: {exc.strerror or exc}") from exc
+        raise UserError(
+            f"无法读取文件 {name}：{exc.strerror or exc}",
+            f"Cannot read {name}: {exc.strerror or exc}",
+        ) from exc
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise UserError(f"{name} 不是 UTF-8 或 GBK 编码的文本。",
-                    f"{name} is not UTF-8 or GBK text.")
+    raise UserError(f"{name} 不是 UTF-8 或 GBK 编码的文本。", f"{name} is not UTF-8 or GBK text.")
