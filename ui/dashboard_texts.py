@@ -17,8 +17,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tile.wrong_sub": ("{wrong} 次错扫 / {judged} 次扫件", "{wrong} wrong of {judged} unit scans"),
     "tile.intercepts": ("今日拦截包裹", "Parcels stopped today"),
     "tile.intercepts_sub": (
-        "待处理 {intercepted} · 取消 {cancelled} · 退款 {refunded}",
-        "held {intercepted} · cancelled {cancelled} · refunded {refunded}",
+        "订单变更 {intercepted} · 取消 {cancelled} · 退款 {refunded}",
+        "changed {intercepted} · cancelled {cancelled} · refunded {refunded}",
     ),
     "tile.open": ("打包中", "Open boxes"),
     "tile.held": ("待处理面单", "Labels held"),

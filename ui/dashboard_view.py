@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.dashboard import Dashboard, ExceptionKind, PrinterState
+from packstation.services.dashboard import Dashboard, ExceptionKind, PrinterState, shift_start
 
 PALETTE = (
     "#1f77b4",
@@ -242,8 +242,8 @@ class DashboardView(QWidget):
         tiles["open"].set(f"{len(board.open_boxes)}")
         held = sum(p.held for p in board.printers)
         tiles["held"].set(f"{held}", alarm=held > 0)
-        self.bench_chart.plot_series(board.per_bench(), board.day_start)
-        self.packer_chart.plot_series(board.per_packer(), board.day_start)
+        self.bench_chart.plot_series(board.per_bench(), shift_start(board))
+        self.packer_chart.plot_series(board.per_packer(), shift_start(board))
         self._show_backlog(board)
         self._show_printers(board)
         _fill(

@@ -51,12 +51,18 @@ class AddressResult:
     candidates: tuple[tuple[str, str | None], ...] = ()  # (province, city) when ambiguous
     evidence: tuple[str, ...] = ()  # the division names it was decided from
 
-    def to_dict(self, address: str | None = None, *,
-                with_candidates: bool = False) -> dict[str, object]:
+    def to_dict(
+        self, address: str | None = None, *, with_candidates: bool = False
+    ) -> dict[str, object]:
         """The `packstation address --json` shape (DESIGN.md), optionally with candidates."""
         doc: dict[str, object] = {} if address is None else {"address": address}
-        doc.update(province=self.province, city=self.city, district=self.district,
-                   priority=self.priority, ambiguous=self.ambiguous)
+        doc.update(
+            province=self.province,
+            city=self.city,
+            district=self.district,
+            priority=self.priority,
+            ambiguous=self.ambiguous,
+        )
         if with_candidates:
             doc["candidates"] = [list(c) for c in self.candidates]
         return doc
@@ -65,23 +71,31 @@ class AddressResult:
 NOTHING = AddressResult(None, None, None, None)
 
 
-def classify(address: str, province: str = "", city: str = "", district: str = "", *,
-             rules: PriorityRules | None = None) -> AddressResult:
+def classify(
+    address: str,
+    province: str = "",
+    city: str = "",
+    district: str = "",
+    *,
+    rules: PriorityRules | None = None,
+) -> AddressResult:
     """Classify one address; separate province/city/district fields are read first.
 
     Never raises on bad text: garbage gives a result with every field None.
     """
     if type(address) is not str or province or city or district:
         address, province, city, district = (
-            _as_str(v) for v in (address, province, city, district))
+            _as_str(v) for v in (address, province, city, district)
+        )
     result = _classify_cached(address, province, city, district)
     if rules is None or rules is DEFAULT_RULES or result.city is None:
         return result
     return dataclasses.replace(result, priority=_priority(result, rules))
 
 
-def classify_many(rows: Iterable[str | tuple[str, ...]], *,
-                  rules: PriorityRules | None = None) -> list[AddressResult]:
+def classify_many(
+    rows: Iterable[str | tuple[str, ...]], *, rules: PriorityRules | None = None
+) -> list[AddressResult]:
     """Classify many addresses (each a string or an (address, province, city, district)
     tuple), e.g. for an import; an address repeated in the batch is classified once."""
     if rules is not None and rules is not DEFAULT_RULES:
@@ -112,8 +126,11 @@ def _as_str(value: object) -> str:
 
 def _classify_text(address: str, province: str, city: str, district: str) -> AddressResult:
     ix = load_index()
-    raw = (" ".join(v for v in (province, city, district, address) if v)
-           if province or city or district else address)
+    raw = (
+        " ".join(v for v in (province, city, district, address) if v)
+        if province or city or district
+        else address
+    )
     text = clean(raw)
     if not text:
         return NOTHING
@@ -163,8 +180,9 @@ def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
     first = paths[0]
     if all(p[0] == first[0] and p[1] == first[1] for p in paths):  # one city, some districts
         district = first[2] if all(p[2] == first[2] for p in paths) else None
-        return AddressResult(first[0], first[1], district, _DEFAULT_KEYS.get(first[1] or ""),
-                             evidence=evidence)
+        return AddressResult(
+            first[0], first[1], district, _DEFAULT_KEYS.get(first[1] or ""), evidence=evidence
+        )
     # A coarser reading wins over a finer one it contains (吉林 = the province, not 吉林市).
     kept = [p for p in paths if not any(q != p and _contains(q, p) for q in paths)]
     pairs = list(dict.fromkeys((p[0], p[1]) for p in kept))
@@ -172,18 +190,26 @@ def _resolve(paths: list[DivPath], evidence: tuple[str, ...]) -> AddressResult:
     district = next(iter(districts)) if len(districts) == 1 else None
     if len(pairs) == 1:
         prov, city = pairs[0]
-        return AddressResult(prov, city, district, _DEFAULT_KEYS.get(city or ""),
-                             evidence=evidence)
+        return AddressResult(prov, city, district, _DEFAULT_KEYS.get(city or ""), evidence=evidence)
     provinces = {p for p, _ in pairs}
-    return AddressResult(next(iter(provinces)) if len(provinces) == 1 else None, None, district,
-                         None, True, tuple(sorted(pairs, key=lambda c: (c[0], c[1] or ""))),
-                         evidence)
+    return AddressResult(
+        next(iter(provinces)) if len(provinces) == 1 else None,
+        None,
+        district,
+        None,
+        True,
+        tuple(sorted(pairs, key=lambda c: (c[0], c[1] or ""))),
+        evidence,
+    )
 
 
 def _contains(outer: DivPath, inner: DivPath) -> bool:
     """True if `outer` is `inner` with some deeper levels unknown."""
-    return (outer[0] == inner[0] and (outer[1] is None or outer[1] == inner[1])
-            and (outer[2] is None or outer[2] == inner[2]))
+    return (
+        outer[0] == inner[0]
+        and (outer[1] is None or outer[1] == inner[1])
+        and (outer[2] is None or outer[2] == inner[2])
+    )
 
 
 def _parse(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str]]:
@@ -198,7 +224,7 @@ def _parse(ix: DivisionIndex, text: str) -> tuple[list[DivPath], list[str]]:
             if paths:
                 return paths, evidence
     for start in range(1, len(text) - 3):
-        if is_cjk(text[start - 1]) and text[start:start + 2] in ix.tokens:
+        if is_cjk(text[start - 1]) and text[start : start + 2] in ix.tokens:
             paths, evidence = _chain(ix, text, start)
             if len(evidence) >= 2 and not any(t in NEUTRAL_TOKENS for t in evidence):
                 return paths, evidence
@@ -229,10 +255,11 @@ def _chain(ix: DivisionIndex, text: str, pos: int) -> tuple[list[DivPath], list[
     return state, evidence
 
 
-def _step(ix: DivisionIndex, text: str, pos: int,
-          state: list[DivPath]) -> tuple[str, list[DivPath]] | None:
+def _step(
+    ix: DivisionIndex, text: str, pos: int, state: list[DivPath]
+) -> tuple[str, list[DivPath]] | None:
     """Read the longest division name at `pos` that fits `state`; None if there is none."""
-    for tok in ix.tokens.get(text[pos:pos + 2], ()):
+    for tok in ix.tokens.get(text[pos : pos + 2], ()):
         name = tok.text
         if not text.startswith(name, pos):
             continue
@@ -261,8 +288,9 @@ def _apply_short(tok: Token, state: list[DivPath]) -> list[DivPath]:
     return merge_all(state, tok.short_upper + tok.short_district)
 
 
-def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
-                     district_only: bool) -> bool:
+def _short_confirmed(
+    ix: DivisionIndex, text: str, end: int, new: list[DivPath], district_only: bool
+) -> bool:
     if end >= len(text) or not is_cjk(text[end]):
         return True
     if _step_fits(ix, text, end, new):
@@ -279,8 +307,11 @@ def _short_confirmed(ix: DivisionIndex, text: str, end: int, new: list[DivPath],
 
 def _step_fits(ix: DivisionIndex, text: str, pos: int, state: list[DivPath]) -> bool:
     """True if a division consistent with `state` starts at `pos` (one-token look-ahead)."""
-    for tok in ix.tokens.get(text[pos:pos + 2], ()):
-        if (not tok.neutral and text.startswith(tok.text, pos)
-                and (merge_all(state, tok.full) or _apply_short(tok, state))):
+    for tok in ix.tokens.get(text[pos : pos + 2], ()):
+        if (
+            not tok.neutral
+            and text.startswith(tok.text, pos)
+            and (merge_all(state, tok.full) or _apply_short(tok, state))
+        ):
             return True
     return False

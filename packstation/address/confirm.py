@@ -23,8 +23,9 @@ def needs_confirmation(result: AddressResult, rules: PriorityRules | None = None
     return bool(candidate_rules(result, rules))
 
 
-def candidate_rules(result: AddressResult,
-                    rules: PriorityRules | None = None) -> tuple[PriorityRule, ...]:
+def candidate_rules(
+    result: AddressResult, rules: PriorityRules | None = None
+) -> tuple[PriorityRule, ...]:
     """The priority rules an ambiguous result might fall under, in candidate order."""
     if not result.ambiguous:
         return ()
@@ -33,14 +34,22 @@ def candidate_rules(result: AddressResult,
     return tuple(dict.fromkeys(rule for rule in found if rule is not None))
 
 
-def confirm(result: AddressResult, province: str, city: str | None,
-            rules: PriorityRules | None = None) -> AddressResult:
+def confirm(
+    result: AddressResult, province: str, city: str | None, rules: PriorityRules | None = None
+) -> AddressResult:
     """The result once a person chose (province, city) from `result.candidates`."""
     if (province, city) not in result.candidates:
         offered = "、".join(c or p for p, c in result.candidates) or "无"
-        raise UserError(f"所选城市 {city or province} 不在候选之中（{offered}）。",
-                        f"{city or province} is not one of the candidates ({offered}).")
+        raise UserError(
+            f"所选城市 {city or province} 不在候选之中（{offered}）。",
+            f"{city or province} is not one of the candidates ({offered}).",
+        )
     rule = (rules or DEFAULT_RULES).for_city(city)
-    return dataclasses.replace(result, province=province, city=city,
-                               priority=rule.key if rule else None, ambiguous=False,
-                               candidates=())
+    return dataclasses.replace(
+        result,
+        province=province,
+        city=city,
+        priority=rule.key if rule else None,
+        ambiguous=False,
+        candidates=(),
+    )

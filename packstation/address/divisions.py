@@ -27,11 +27,22 @@ DivPath = tuple[str, str | None, str | None]
 
 MUNICIPALITY_CODES = frozenset({"11", "12", "31", "50"})
 SAR_AND_TAIWAN = {"81": "香港特别行政区", "82": "澳门特别行政区", "71": "台湾省"}
-SAR_ALIASES = {"81": ("香港", "香港特区"), "82": ("澳门", "澳門", "澳门特区"),
-               "71": ("台湾", "臺灣", "台灣", "台湾地区")}
+SAR_ALIASES = {
+    "81": ("香港", "香港特区"),
+    "82": ("澳门", "澳門", "澳门特区"),
+    "71": ("台湾", "臺灣", "台灣", "台湾地区"),
+}
 # Tokens that say nothing about the place but may sit between division names.
-NEUTRAL_TOKENS = ("中华人民共和国", "中国大陆", "中国", "市辖区", "省直辖县级行政区划",
-                  "自治区直辖县级行政区划", "省直辖县", "直辖县")
+NEUTRAL_TOKENS = (
+    "中华人民共和国",
+    "中国大陆",
+    "中国",
+    "市辖区",
+    "省直辖县级行政区划",
+    "自治区直辖县级行政区划",
+    "省直辖县",
+    "直辖县",
+)
 PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
 CITY_SUFFIXES = ("自治州", "地区", "盟", "市")
 DISTRICT_SUFFIXES = ("自治县", "自治旗", "新区", "区", "县", "市", "旗")
@@ -136,8 +147,9 @@ class _Builder:
         if level == 2 and name.endswith("自治州") and short:
             self.tokens[short + "州"].add(Entry(path, level, False))  # 延边州, 恩施州
 
-    def freeze(self, source: str, area_paths: dict[str, DivPath],
-               traditional: dict[int, str]) -> DivisionIndex:
+    def freeze(
+        self, source: str, area_paths: dict[str, DivPath], traditional: dict[int, str]
+    ) -> DivisionIndex:
         by_first2: dict[str, list[Token]] = defaultdict(list)
         for text, entries in self.tokens.items():
             if len(text) >= 2:
@@ -145,8 +157,9 @@ class _Builder:
         return DivisionIndex(
             tokens={k: tuple(sorted(v, key=lambda t: -len(t.text))) for k, v in by_first2.items()},
             pinyin={k: tuple(sorted(v, key=_entry_key)) for k, v in self.pinyin.items()},
-            pinyin_districts={k: tuple(sorted(v, key=_entry_key))
-                              for k, v in self.pinyin_districts.items()},
+            pinyin_districts={
+                k: tuple(sorted(v, key=_entry_key)) for k, v in self.pinyin_districts.items()
+            },
             area_paths=area_paths,
             traditional=traditional,
             source=source,
@@ -161,8 +174,9 @@ def _token(text: str, entries: list[Entry]) -> Token:
         text=text,
         neutral=any(e.path is None for e in entries),
         full=full,
-        full_first=tuple(e.path for e in entries
-                         if e.path and not e.short and not (e.level == 3 and lone_word)),
+        full_first=tuple(
+            e.path for e in entries if e.path and not e.short and not (e.level == 3 and lone_word)
+        ),
         short_upper=tuple(e.path for e in entries if e.path and e.short and e.level < 3),
         short_district=tuple(e.path for e in entries if e.path and e.short and e.level == 3),
     )
@@ -222,8 +236,9 @@ def load_index(folder: Path | None = None) -> DivisionIndex:
         for spelling in r["pinyin"].split("|"):
             target[spelling.replace(" ", "")].add(Entry(path, level, False))
     area_paths = {code: path for code, path in code_paths.items() if path[2] is not None}
-    traditional = {ord(r["traditional"]): r["simplified"]
-                   for r in _read_csv(folder, "traditional.csv")}
+    traditional = {
+        ord(r["traditional"]): r["simplified"] for r in _read_csv(folder, "traditional.csv")
+    }
     return b.freeze(source=_source_line(folder), area_paths=area_paths, traditional=traditional)
 
 

@@ -46,8 +46,11 @@ def prefix_forms(path: DivPath) -> list[tuple[list[str], bool]]:
     p_short = short_name(province, PROVINCE_SUFFIXES)
     c_short = short_name(city, CITY_SUFFIXES) if city != province else None
     d_short = short_name(district, DISTRICT_SUFFIXES)
-    forms: list[tuple[list[str], bool]] = [([province, city, district], False),
-                                           ([city, district], False), ([district], True)]
+    forms: list[tuple[list[str], bool]] = [
+        ([province, city, district], False),
+        ([city, district], False),
+        ([district], True),
+    ]
     for p in (province, p_short):
         for c in (city, c_short):
             if p and c and ([p, c, district], False) not in forms:

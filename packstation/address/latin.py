@@ -13,19 +13,101 @@ import re
 from packstation.address.divisions import DivisionIndex, DivPath, Entry, merge_all
 
 _WORD = re.compile(r"[a-z]+")
-_STREET_WORDS = frozenset({
-    "road", "rd", "lu", "street", "st", "str", "avenue", "ave", "av", "dadao", "jie", "dajie",
-    "lane", "ln", "xiang", "hutong", "alley", "boulevard", "blvd", "bay", "wan", "bridge",
-    "plaza", "building", "bldg", "tower", "mansion", "hotel", "mall", "market", "garden",
-    "gardens", "park", "square", "nonglu", "nanlu", "beilu", "donglu", "xilu", "zhonglu",
-    "way", "drive", "dr", "highway", "hwy", "expressway",
-})
-_DIRECTION_WORDS = frozenset({"east", "west", "south", "north", "middle", "central",
-                              "dong", "xi", "nan", "bei", "zhong", "e", "w", "s", "n"})
+_STREET_WORDS = frozenset(
+    {
+        "road",
+        "rd",
+        "lu",
+        "street",
+        "st",
+        "str",
+        "avenue",
+        "ave",
+        "av",
+        "dadao",
+        "jie",
+        "dajie",
+        "lane",
+        "ln",
+        "xiang",
+        "hutong",
+        "alley",
+        "boulevard",
+        "blvd",
+        "bay",
+        "wan",
+        "bridge",
+        "plaza",
+        "building",
+        "bldg",
+        "tower",
+        "mansion",
+        "hotel",
+        "mall",
+        "market",
+        "garden",
+        "gardens",
+        "park",
+        "square",
+        "nonglu",
+        "nanlu",
+        "beilu",
+        "donglu",
+        "xilu",
+        "zhonglu",
+        "way",
+        "drive",
+        "dr",
+        "highway",
+        "hwy",
+        "expressway",
+    }
+)
+_DIRECTION_WORDS = frozenset(
+    {
+        "east",
+        "west",
+        "south",
+        "north",
+        "middle",
+        "central",
+        "dong",
+        "xi",
+        "nan",
+        "bei",
+        "zhong",
+        "e",
+        "w",
+        "s",
+        "n",
+    }
+)
 _DISTRICT_WORDS = frozenset({"district", "dist", "qu", "county", "xian"})
-_NOISE_WORDS = frozenset({"shi", "city", "province", "prov", "sheng", "district", "dist",
-                          "qu", "county", "municipality", "china", "prc", "pr", "cn", "the",
-                          "of", "autonomous", "region", "sar", "special", "administrative"})
+_NOISE_WORDS = frozenset(
+    {
+        "shi",
+        "city",
+        "province",
+        "prov",
+        "sheng",
+        "district",
+        "dist",
+        "qu",
+        "county",
+        "municipality",
+        "china",
+        "prc",
+        "pr",
+        "cn",
+        "the",
+        "of",
+        "autonomous",
+        "region",
+        "sar",
+        "special",
+        "administrative",
+    }
+)
 
 
 def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]:
@@ -40,7 +122,7 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
             i += 1
             continue
         for width in (2, 1):
-            parts = words[i:i + width]
+            parts = words[i : i + width]
             if len(parts) < width or _followed_by_street(words, i + width):
                 continue
             word = "".join(parts)
@@ -71,8 +153,7 @@ def latin_paths(text: str, ix: DivisionIndex) -> tuple[list[DivPath], list[str]]
 def _followed_by_street(words: list[str], j: int) -> bool:
     if j < len(words) and words[j] in _STREET_WORDS:
         return True
-    return (j + 1 < len(words) and words[j] in _DIRECTION_WORDS
-            and words[j + 1] in _STREET_WORDS)
+    return j + 1 < len(words) and words[j] in _DIRECTION_WORDS and words[j + 1] in _STREET_WORDS
 
 
 def _union(a: list[DivPath], b: list[DivPath]) -> list[DivPath]:

@@ -70,8 +70,9 @@ class PriorityRules:
         return tuple(r.key for r in self.rules)
 
 
-def priority_for(result_or_city: AddressResult | str | None,
-                 rules: PriorityRules | None = None) -> PriorityRule | None:
+def priority_for(
+    result_or_city: AddressResult | str | None, rules: PriorityRules | None = None
+) -> PriorityRule | None:
     """The rule that applies to a classification (or a city name); None when not priority.
 
     An ambiguous classification never gets a rule: a person confirms the city first.
@@ -97,20 +98,24 @@ def rules_from_json(text: str) -> PriorityRules:
     try:
         doc = json.loads(text)
     except (ValueError, TypeError) as exc:
-        raise UserError(f"优先规则不是有效的 JSON：{exc}",
-                        f"Priority rules are not valid JSON: {exc}") from exc
+        raise UserError(
+            f"优先规则不是有效的 JSON：{exc}", f"Priority rules are not valid JSON: {exc}"
+        ) from exc
     if not isinstance(doc, dict) or not isinstance(doc.get("rules"), list):
         raise UserError("优先规则缺少 rules 列表。", "Priority rules need a 'rules' list.")
     if doc.get("version", RULES_FORMAT_VERSION) != RULES_FORMAT_VERSION:
-        raise UserError(f"不支持的优先规则版本：{doc.get('version')}",
-                        f"Unsupported priority rules version: {doc.get('version')}")
+        raise UserError(
+            f"不支持的优先规则版本：{doc.get('version')}",
+            f"Unsupported priority rules version: {doc.get('version')}",
+        )
     return PriorityRules(tuple(_rule_from_dict(item, i) for i, item in enumerate(doc["rules"])))
 
 
 def _rule_from_dict(item: Any, index: int) -> PriorityRule:
     if not isinstance(item, dict):
-        raise UserError(f"第 {index + 1} 条优先规则不是对象。",
-                        f"Priority rule {index + 1} is not an object.")
+        raise UserError(
+            f"第 {index + 1} 条优先规则不是对象。", f"Priority rule {index + 1} is not an object."
+        )
     known = set(PriorityRule.__dataclass_fields__)
     unknown = set(item) - known
     missing = {"key", "city", "colour", "mark"} - set(item)
@@ -120,8 +125,10 @@ def _rule_from_dict(item: Any, index: int) -> PriorityRule:
             f"Priority rule {index + 1}: missing {sorted(missing)}, unknown {sorted(unknown)}",
         )
     if not all(isinstance(v, str) for v in item.values()):
-        raise UserError(f"第 {index + 1} 条优先规则的值必须是文字。",
-                        f"Priority rule {index + 1}: every value must be a string.")
+        raise UserError(
+            f"第 {index + 1} 条优先规则的值必须是文字。",
+            f"Priority rule {index + 1}: every value must be a string.",
+        )
     return PriorityRule(**item)
 
 
@@ -143,21 +150,65 @@ def _validate(rules: Iterable[PriorityRule]) -> None:
             problems.append(("城市或键名重复", "duplicate city or key"))
         if problems:
             name = r.key or r.city
-            raise UserError(f"优先规则 {name}：" + "；".join(p[0] for p in problems),
-                            f"Priority rule {name}: " + "; ".join(p[1] for p in problems))
+            raise UserError(
+                f"优先规则 {name}：" + "；".join(p[0] for p in problems),
+                f"Priority rule {name}: " + "; ".join(p[1] for p in problems),
+            )
         seen_keys.add(r.key)
         seen_cities.add(city_key(r.city))
 
 
-DEFAULT_RULES = PriorityRules((
-    PriorityRule("beijing", "北京市", "#D55E00", "京", "2日达", "priority_beijing",
-                 "#FFFFFF", "Okabe-Ito vermillion"),
-    PriorityRule("shanghai", "上海市", "#0072B2", "沪", "2日达", "priority_shanghai",
-                 "#FFFFFF", "Okabe-Ito blue"),
-    PriorityRule("guangzhou", "广州市", "#009E73", "穗", "2日达", "priority_guangzhou",
-                 "#FFFFFF", "Okabe-Ito bluish green"),
-    PriorityRule("shenzhen", "深圳市", "#CC79A7", "深", "2日达", "priority_shenzhen",
-                 "#000000", "Okabe-Ito reddish purple"),
-    PriorityRule("hangzhou", "杭州市", "#E69F00", "杭", "2日达", "priority_hangzhou",
-                 "#000000", "Okabe-Ito orange"),
-))
+DEFAULT_RULES = PriorityRules(
+    (
+        PriorityRule(
+            "beijing",
+            "北京市",
+            "#D55E00",
+            "京",
+            "2日达",
+            "priority_beijing",
+            "#FFFFFF",
+            "Okabe-Ito vermillion",
+        ),
+        PriorityRule(
+            "shanghai",
+            "上海市",
+            "#0072B2",
+            "沪",
+            "2日达",
+            "priority_shanghai",
+            "#FFFFFF",
+            "Okabe-Ito blue",
+        ),
+        PriorityRule(
+            "guangzhou",
+            "广州市",
+            "#009E73",
+            "穗",
+            "2日达",
+            "priority_guangzhou",
+            "#FFFFFF",
+            "Okabe-Ito bluish green",
+        ),
+        PriorityRule(
+            "shenzhen",
+            "深圳市",
+            "#CC79A7",
+            "深",
+            "2日达",
+            "priority_shenzhen",
+            "#000000",
+            "Okabe-Ito reddish purple",
+        ),
+        PriorityRule(
+            "hangzhou",
+            "杭州市",
+            "#E69F00",
+            "杭",
+            "2日达",
+            "priority_hangzhou",
+            "#000000",
+            "Okabe-Ito orange",
+        ),
+    )
+)

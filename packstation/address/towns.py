@@ -18,8 +18,18 @@ from pathlib import Path
 from packstation.address.divisions import DivisionIndex, DivPath, divisions_dir
 from packstation.address.text import is_cjk
 
-_TOWN_SUFFIXES = ("街道办事处", "地区办事处", "办事处", "街道", "地区", "合作区", "民族乡",
-                  "镇", "乡", "苏木")
+_TOWN_SUFFIXES = (
+    "街道办事处",
+    "地区办事处",
+    "办事处",
+    "街道",
+    "地区",
+    "合作区",
+    "民族乡",
+    "镇",
+    "乡",
+    "苏木",
+)
 # After a town's short name: the end, a non-ideograph, or the word that makes it a town.
 _TOWN_WORDS = ("街道", "镇", "乡", "地区")
 # Before it: a non-ideograph, or the end of a division name (朝阳区望京).
@@ -80,15 +90,15 @@ def _short(name: str) -> str | None:
     return None
 
 
-def narrow_by_town(ix: DivisionIndex, text: str,
-                   paths: list[DivPath]) -> tuple[list[DivPath], str | None]:
+def narrow_by_town(
+    ix: DivisionIndex, text: str, paths: list[DivPath]
+) -> tuple[list[DivPath], str | None]:
     """The one candidate whose town the text names, with that town; else `paths` as given."""
     towns = load_towns(ix)
     hits: list[tuple[DivPath, str]] = []
     for path in paths:
         found = next((n for n in towns.full.get(path, ()) if n in text), None)
-        found = found or next((n for n in towns.short.get(path, ()) if _names_town(text, n)),
-                              None)
+        found = found or next((n for n in towns.short.get(path, ()) if _names_town(text, n)), None)
         if found:
             hits.append((path, found))
     if len(hits) == 1:
@@ -119,7 +129,7 @@ def starts_with_town(ix: DivisionIndex, text: str, pos: int, paths: list[DivPath
     towns = load_towns(ix)
     wanted = {(p[0], p[1]) for p in paths}
     for length in towns.lengths:
-        found = towns.cities.get(text[pos:pos + length])
+        found = towns.cities.get(text[pos : pos + length])
         if found and any(c in wanted or (c[0], None) in wanted for c in found):
             return True
     return False

@@ -47,8 +47,9 @@ def qr_matrix(data: str) -> tuple[tuple[bool, ...], ...]:
 
 
 def _build_qr(payload: bytes, mask: int) -> qrcode.QRCode:
-    qr = qrcode.QRCode(border=0, error_correction=qrcode.constants.ERROR_CORRECT_M,
-                       mask_pattern=mask)
+    qr = qrcode.QRCode(
+        border=0, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=mask
+    )
     qr.add_data(payload)
     qr.make(fit=True)
     return qr
@@ -71,8 +72,9 @@ def fit_code128(data: str, avail: int, max_module: int) -> BarcodeFit | None:
     return BarcodeFit(module, total * module)
 
 
-def draw_code128(draw: ImageDraw.ImageDraw, data: str, x: int, y: int, module: int,
-                 height: int) -> int:
+def draw_code128(
+    draw: ImageDraw.ImageDraw, data: str, x: int, y: int, module: int, height: int
+) -> int:
     """Draw the code with its left quiet zone starting at x; return the right edge."""
     bars = code128_modules(data)
     left = x + CODE128_QUIET_MODULES * module
@@ -114,8 +116,12 @@ def draw_qr(draw: ImageDraw.ImageDraw, data: str, x: int, y: int, module: int) -
                 while d < n and row[d]:
                     d += 1
                 draw.rectangle(
-                    (off_x + c * module, off_y + r * module,
-                     off_x + d * module - 1, off_y + (r + 1) * module - 1),
+                    (
+                        off_x + c * module,
+                        off_y + r * module,
+                        off_x + d * module - 1,
+                        off_y + (r + 1) * module - 1,
+                    ),
                     fill=BLACK,
                 )
                 c = d

@@ -74,7 +74,7 @@ class Geometry:
 
 
 def dots_per_mm(dpi: int) -> float:
-    """"203 dpi" thermal heads are 8 dots/mm (203.2 dpi): 100 mm is 800 dots, not 799."""
+    """ "203 dpi" thermal heads are 8 dots/mm (203.2 dpi): 100 mm is 800 dots, not 799."""
     return 8.0 if dpi == 203 else dpi / MM_PER_INCH
 
 
@@ -97,8 +97,9 @@ def geometry(size: str, dpi: int) -> Geometry:
     return Geometry(width, height, dpi, scale)
 
 
-def band_plan(geo: Geometry, priority: bool, internal: bool,
-              items_needed: int | None = None) -> list[tuple[str, int]]:
+def band_plan(
+    geo: Geometry, priority: bool, internal: bool, items_needed: int | None = None
+) -> list[tuple[str, int]]:
     """Ordered (band, height in dots) inside the frame. Fixed labels: items fills the rest.
 
     Continuous paper: items gets `items_needed` dots (at least its minimum).
@@ -116,7 +117,9 @@ def band_plan(geo: Geometry, priority: bool, internal: bool,
         items = inside - sum(h for _, h in plan)
         if items < items_min:  # squeeze the flexible text bands, never the codes
             short = items_min - items
-            plan = [(n, h - (short + 2) // 3 if n in ("recipient", "sender", "sort") else h)
-                    for n, h in plan]
+            plan = [
+                (n, h - (short + 2) // 3 if n in ("recipient", "sender", "sort") else h)
+                for n, h in plan
+            ]
             items = inside - sum(h for _, h in plan)
     return [(n, items if n == "items" else h) for n, h in plan]

@@ -75,12 +75,21 @@ def warm_up(size: str = "100x150", dpi: int = 203) -> None:
 
 
 _WARM_UP = WaybillData(
-    carrier="快递", waybill_no="0123456789", order_no="ABC0123456789", bench="0",
-    printed_at=datetime(2000, 1, 1), sort_text="京沪穗深杭 0123456789-",
-    recipient_name="张", recipient_phone="13800000000",
+    carrier="快递",
+    waybill_no="0123456789",
+    order_no="ABC0123456789",
+    bench="0",
+    printed_at=datetime(2000, 1, 1),
+    sort_text="京沪穗深杭 0123456789-",
+    recipient_name="张",
+    recipient_phone="13800000000",
     recipient_address="省市区县镇乡街道路号楼室栋单元层0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ",
-    sender_name="店", sender_phone="0571-00000000", sender_address="省市区路号仓",
-    item_summary="×件个0123456789", remarks="备注", priority=PriorityMark("京", city="北京"),
+    sender_name="店",
+    sender_phone="0571-00000000",
+    sender_address="省市区路号仓",
+    item_summary="×件个0123456789",
+    remarks="备注",
+    priority=PriorityMark("京", city="北京"),
 )
 
 
@@ -113,8 +122,16 @@ def _header(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     c.line((bx0 + x1) // 2, y + (h - tag_px) // 2, tag, tag_px, bold=True, align="m")
 
 
-def _code128_band(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int,
-                  max_module_mm: float, text_px: int, note: str) -> None:
+def _code128_band(
+    c: Canvas,
+    d: WaybillData,
+    geo: Geometry,
+    y: int,
+    h: int,
+    max_module_mm: float,
+    text_px: int,
+    note: str,
+) -> None:
     """A waybill Code 128 centred in the band with its number (and note) below it."""
     left = geo.margin + geo.stroke + 1
     right = geo.width - geo.margin - geo.stroke - 1
@@ -132,12 +149,10 @@ def _code128_band(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int,
     ty = y + geo.d(1.2) + bar_h + geo.d(0.8)
     label = f"{INTERNAL_TAG} {d.waybill_no}" if d.waybill_is_internal else d.waybill_no
     x0, x1 = _inner(geo)
-    c.line(geo.width // 2, ty, _spaced(label), text_px, bold=True, align="m",
-           max_width=x1 - x0)
+    c.line(geo.width // 2, ty, _spaced(label), text_px, bold=True, align="m", max_width=x1 - x0)
     if note:
         npx = c.fit_px(note, note_px, geo.d(1.6), False, x1 - x0)
-        c.line(geo.width // 2, ty + text_px + geo.d(0.6), note, npx, align="m",
-               max_width=x1 - x0)
+        c.line(geo.width // 2, ty + text_px + geo.d(0.6), note, npx, align="m", max_width=x1 - x0)
 
 
 def _spaced(number: str) -> str:
@@ -149,7 +164,7 @@ def _spaced(number: str) -> str:
     if not m or len(m.group(2)) <= 8:
         return number
     digits = m.group(2)
-    groups = " ".join(digits[i:i + 4] for i in range(0, len(digits), 4))
+    groups = " ".join(digits[i : i + 4] for i in range(0, len(digits), 4))
     return f"{m.group(1)} {groups}".strip()
 
 
@@ -176,8 +191,15 @@ def _priority(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     c.rule(x0, y + pad, x0 + side - 1, y + pad + side - 1, WHITE)
     c.rule(x0 + s, y + pad + s, x0 + side - 1 - s, y + pad + side - 1 - s, BLACK)
     mark_px = round(side * 0.78)
-    c.line(x0 + side // 2, y + pad + (side - mark_px) // 2, p.mark, mark_px, bold=True,
-           fill=WHITE, align="m")
+    c.line(
+        x0 + side // 2,
+        y + pad + (side - mark_px) // 2,
+        p.mark,
+        mark_px,
+        bold=True,
+        fill=WHITE,
+        align="m",
+    )
     tx = x0 + side + geo.d(2.5)
     promise = c.printable(p.promise, 12) or "优先"
     promise_px = c.fit_px(promise, round(h * 0.46), geo.d(4), True, x1 - tx)
@@ -196,12 +218,21 @@ def _sort(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     x0, x1 = _inner(geo)
     text = c.printable(d.sort_text, 40)
     px = c.fit_px(text, min(geo.d(9.0), h - 2 * geo.d(1.0)), geo.d(4.5), True, x1 - x0)
-    c.line(geo.width // 2, y + (h - px) // 2, text, px, bold=True, align="m",
-           max_width=x1 - x0)
+    c.line(geo.width // 2, y + (h - px) // 2, text, px, bold=True, align="m", max_width=x1 - x0)
 
 
-def _party(c: Canvas, geo: Geometry, y: int, h: int, tag: str, head: str, address: str,
-           head_px: int, addr_px: int, head_bold: bool) -> None:
+def _party(
+    c: Canvas,
+    geo: Geometry,
+    y: int,
+    h: int,
+    tag: str,
+    head: str,
+    address: str,
+    head_px: int,
+    addr_px: int,
+    head_bold: bool,
+) -> None:
     """收/寄 block: tag in a left column, name + phone line, wrapped address below."""
     m, t = geo.margin, geo.stroke
     col = geo.d(8.0)
@@ -219,14 +250,12 @@ def _recipient(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None
     name = c.checked(mask_name(sanitize(d.recipient_name, 40)))
     phone = c.checked(mask_phone(sanitize(d.recipient_phone, 40)))
     head = f"{name}  {phone}".strip()
-    _party(c, geo, y, h, "收", head, c.printable(d.recipient_address), geo.d(4.2),
-           geo.d(3.4), True)
+    _party(c, geo, y, h, "收", head, c.printable(d.recipient_address), geo.d(4.2), geo.d(3.4), True)
 
 
 def _sender(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     head = f"{c.printable(d.sender_name, 40)}  {c.printable(d.sender_phone, 40)}".strip()
-    _party(c, geo, y, h, "寄", head, c.printable(d.sender_address), geo.d(3.0),
-           geo.d(2.7), True)
+    _party(c, geo, y, h, "寄", head, c.printable(d.sender_address), geo.d(3.0), geo.d(2.7), True)
 
 
 def _items_paragraphs(c: Canvas, d: WaybillData) -> list[str]:
@@ -242,8 +271,7 @@ def _items_height(c: Canvas, d: WaybillData, geo: Geometry, max_lines: int) -> i
     """Height the item/remarks band needs on continuous paper (at most max_lines lines)."""
     px = geo.d(3.0)
     x0, x1 = _inner(geo)
-    lines = sum(len(c.wrap(p, px, False, x1 - x0, max_lines))
-                for p in _items_paragraphs(c, d))
+    lines = sum(len(c.wrap(p, px, False, x1 - x0, max_lines)) for p in _items_paragraphs(c, d))
     return 2 * geo.d(1.2) + max(1, min(lines, max_lines)) * round(px * (1 + LINE_GAP))
 
 
@@ -277,8 +305,9 @@ def _qr(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:
     top += label_px + geo.d(1.0)
     used = c.paragraph(x0, top, d.order_no, no_px, True, width, h // 2, max_lines=2)
     top += used + geo.d(1.5)
-    c.paragraph(x0, top, "扫码核对订单 · 签收前请验货", label_px, False, width,
-                y + h - top - geo.d(1.0))
+    c.paragraph(
+        x0, top, "扫码核对订单 · 签收前请验货", label_px, False, width, y + h - top - geo.d(1.0)
+    )
 
 
 def _footer(c: Canvas, d: WaybillData, geo: Geometry, y: int, h: int) -> None:

@@ -192,8 +192,17 @@ class Canvas:
         return px
 
     # --- drawing ---------------------------------------------------------------------
-    def line(self, x: int, top: int, text: str, px: int, bold: bool = False,
-             fill: int = BLACK, align: str = "l", max_width: int | None = None) -> int:
+    def line(
+        self,
+        x: int,
+        top: int,
+        text: str,
+        px: int,
+        bold: bool = False,
+        fill: int = BLACK,
+        align: str = "l",
+        max_width: int | None = None,
+    ) -> int:
         """Draw one line whose ideographic em box starts at `top`; returns its width.
 
         `align` is l, m or r relative to x; text wider than max_width is cut with ….
@@ -220,8 +229,18 @@ class Canvas:
             self.runs.append(TextRun(self.band, text, (x0, y0, x1, y1)))
         return round(width)
 
-    def paragraph(self, x: int, top: int, text: str, px: int, bold: bool, max_width: int,
-                  max_height: int, fill: int = BLACK, max_lines: int = 99) -> int:
+    def paragraph(
+        self,
+        x: int,
+        top: int,
+        text: str,
+        px: int,
+        bold: bool,
+        max_width: int,
+        max_height: int,
+        fill: int = BLACK,
+        max_lines: int = 99,
+    ) -> int:
         """Wrap into the box (x, top, max_width, max_height); returns the height used."""
         step = round(px * (1 + LINE_GAP))
         fits = max(0, (max_height - px) // step + 1) if max_height >= px else 0

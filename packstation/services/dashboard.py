@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
@@ -207,14 +206,22 @@ class Dashboard:
 def _per(
     hours: Iterable[HourCount], by: str, start: datetime, now: datetime
 ) -> dict[str, list[int]]:
-    """Orders per hour since `start`, one list (one slot per hour) per bench or packer."""
-    slots = max(1, int((now - start).total_seconds() // 3600) + 1)
+    """Orders per hour over the shift (from the first hour anyone scanned today, or from
+    `start` when nobody has), one list with one slot per hour per bench or packer."""
+    hours = list(hours)
+    first = min((h.hour for h in hours if h.hour >= start), default=start)
+    slots = max(1, int((now - first).total_seconds() // 3600) + 1)
     out: dict[str, list[int]] = defaultdict(lambda: [0] * slots)
     for h in hours:
-        index = int((h.hour - start).total_seconds() // 3600)
+        index = int((h.hour - first).total_seconds() // 3600)
         if 0 <= index < slots:
             out[getattr(h, by) or "-"][index] += h.orders
     return dict(sorted(out.items()))
+
+
+def shift_start(board: Dashboard) -> datetime:
+    """The first hour anyone scanned today (the charts' first slot)."""
+    return min((h.hour for h in board.hours if h.hour >= board.day_start), default=board.day_start)
 
 
 @contextmanager

@@ -76,8 +76,8 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                     at = hour + timedelta(seconds=int(k * 3300 / max(n, 1)))
                     if at > now:
                         break
-                    oid = new_order("packed", rng.randrange(len(CITIES)), start - timedelta(hours=2),
-                                    packed_at=at)
+                    imported = start - timedelta(hours=2)
+                    oid = new_order("packed", rng.randrange(len(CITIES)), imported, packed_at=at)
                     units = rng.choice((1, 1, 2, 3))
                     events = [("order_opened", 0)] + [("ok", 1)] * (units - 1)
                     if rng.random() < (0.06 if troubled else 0.015):
@@ -106,8 +106,7 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
         for b, bench in enumerate(BENCHES[:4]):
             oid = new_order("paid", b, now - timedelta(minutes=30))
             key = CITIES[b][2]
-            truth.waiting[key] = truth.waiting.get(key, 0) - 1  # open: still paid, counted
-            truth.waiting[key] += 1
+            truth.waiting[key] = truth.waiting.get(key, 0) + 1  # an open box is still waiting
             conn.execute(insert(PackSession).values(
                 order_id=oid, bench=bench, packer=PACKERS[b], state="open", order_version=1,
                 opened_at=now - timedelta(minutes=3 + b * (14 if troubled else 2))))
@@ -144,7 +143,7 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                     raw_code=f"T{oid:06d}", code=f"T{oid:06d}", verdict="intercepted",
                     units=0))
                 truth.intercepts_today += 1
-            for i in range(3):
+            for _ in range(3):
                 new_order("paid", 6, start, intercept_reason="address_changed")
             new_order("cancelled", 6, start)
             record_audit(conn, "赵主管", "force_complete", "T000031",
