@@ -26,10 +26,15 @@ from packstation.storage.tables import Bench, Order, PackSession, PrintJob, Scan
 
 BENCHES = ("B01", "B02", "B03", "B04", "B05", "B06")
 PACKERS = ("王芳", "李强", "张敏", "刘洋", "陈静", "杨磊")
-CITIES = (("北京市", "北京市", "beijing"), ("上海市", "上海市", "shanghai"),
-          ("广东省", "深圳市", "shenzhen"), ("浙江省", "杭州市", "hangzhou"),
-          ("广东省", "广州市", "guangzhou"), ("江苏省", "苏州市", None),
-          ("四川省", "成都市", None))
+CITIES = (
+    ("北京市", "北京市", "beijing"),
+    ("上海市", "上海市", "shanghai"),
+    ("广东省", "深圳市", "shenzhen"),
+    ("浙江省", "杭州市", "hangzhou"),
+    ("广东省", "广州市", "guangzhou"),
+    ("江苏省", "苏州市", None),
+    ("四川省", "成都市", None),
+)
 
 
 @dataclass
@@ -53,17 +58,42 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
             spec = f"tcp:10.0.0.{11 + i}:9100"
             conn.execute(insert(Bench).values(name=bench, printer_spec=spec, created_at=now))
         order_id = 0
+        rows: dict[type, list[dict[str, object]]] = {
+            Order: [],
+            ScanEvent: [],
+            PrintJob: [],
+            PackSession: [],
+        }
 
         def new_order(status: str, city: int, imported: datetime, **extra: object) -> int:
             nonlocal order_id
             order_id += 1
             province, name, key = CITIES[city]
-            conn.execute(insert(Order).values(
-                id=order_id, order_no=f"T{order_id:06d}", platform="taobao",
-                platform_order_no=f"{order_id:012d}", status=status, recipient="客户",
-                phone="13800000000", address=f"{province}{name}某路 {order_id} 号",
-                province=province, city=name, district="", priority=key, carrier="YTO",
-                waybill_no="", imported_at=imported, updated_at=imported, **extra))
+            rows[Order].append(
+                {
+                    **dict(
+                        id=order_id,
+                        order_no=f"T{order_id:06d}",
+                        platform="taobao",
+                        platform_order_no=f"{order_id:012d}",
+                        status=status,
+                        recipient="客户",
+                        phone="13800000000",
+                        address=f"{province}{name}某路 {order_id} 号",
+                        province=province,
+                        city=name,
+                        district="",
+                        priority=key,
+                        carrier="YTO",
+                        waybill_no="",
+                        imported_at=imported,
+                        updated_at=imported,
+                        packed_at=None,
+                        intercept_reason=None,
+                    ),
+                    **extra,
+                }
+            )
             return order_id
 
         for h in range(hours):
@@ -85,13 +115,32 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                         truth.wrong_today += 1
                     events.append(("order_complete", 1))
                     for verdict, u in events:
-                        conn.execute(insert(ScanEvent).values(
-                            order_id=oid, bench=bench, packer=packer, at=at, raw_code="x",
-                            code="x", verdict=verdict, units=u))
-                    conn.execute(insert(PrintJob).values(
-                        idempotency_key=f"s:{oid}", order_id=oid, bench=bench,
-                        printer_spec="", reason="completion", state="printed", attempts=1,
-                        created_at=at, updated_at=at, printed_at=at))
+                        rows[ScanEvent].append(
+                            dict(
+                                order_id=oid,
+                                bench=bench,
+                                packer=packer,
+                                at=at,
+                                raw_code="x",
+                                code="x",
+                                verdict=verdict,
+                                units=u,
+                            )
+                        )
+                    rows[PrintJob].append(
+                        dict(
+                            idempotency_key=f"s:{oid}",
+                            order_id=oid,
+                            bench=bench,
+                            printer_spec="",
+                            reason="completion",
+                            state="printed",
+                            attempts=1,
+                            created_at=at,
+                            updated_at=at,
+                            printed_at=at,
+                        )
+                    )
                     truth.packed_today += 1
                     truth.units_today += units
                     truth.per_bench[bench] = truth.per_bench.get(bench, 0) + 1
@@ -107,47 +156,98 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
             oid = new_order("paid", b, now - timedelta(minutes=30))
             key = CITIES[b][2]
             truth.waiting[key] = truth.waiting.get(key, 0) + 1  # an open box is still waiting
-            conn.execute(insert(PackSession).values(
-                order_id=oid, bench=bench, packer=PACKERS[b], state="open", order_version=1,
-                opened_at=now - timedelta(minutes=3 + b * (14 if troubled else 2))))
+            rows[PackSession].append(
+                dict(
+                    order_id=oid,
+                    bench=bench,
+                    packer=PACKERS[b],
+                    state="open",
+                    order_version=1,
+                    opened_at=now - timedelta(minutes=3 + b * (14 if troubled else 2)),
+                )
+            )
         for i in range(4):
             oid = new_order("paid", 5, now)
-            conn.execute(insert(PrintJob).values(
-                idempotency_key=f"q:{i}", order_id=oid, bench=BENCHES[i], printer_spec="",
-                reason="completion", state="pending", attempts=0, created_at=now,
-                updated_at=now))
+            rows[PrintJob].append(
+                dict(
+                    idempotency_key=f"q:{i}",
+                    order_id=oid,
+                    bench=BENCHES[i],
+                    printer_spec="",
+                    reason="completion",
+                    state="pending",
+                    attempts=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         record_audit(conn, "赵主管", "print_reprint", "T000012", {"bench": "B02"})
         if troubled:
             for i in range(6):  # B03's printer is down: its jobs fail and wait to retry
                 oid = new_order("packed", 6, now - timedelta(hours=3), packed_at=now)
                 at = now - timedelta(minutes=40 - i * 6)
-                conn.execute(insert(PrintJob).values(
-                    idempotency_key=f"f:{i}", order_id=oid, bench="B03", printer_spec="",
-                    reason="completion", state="failed", attempts=3 + i,
-                    last_error="[offline] 打印机离线或未连接 / the printer is offline",
-                    created_at=at, updated_at=at))
+                rows[PrintJob].append(
+                    dict(
+                        idempotency_key=f"f:{i}",
+                        order_id=oid,
+                        bench="B03",
+                        printer_spec="",
+                        reason="completion",
+                        state="failed",
+                        attempts=3 + i,
+                        last_error="[offline] 打印机离线或未连接 / the printer is offline",
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
             for i in range(2):  # labels sent, printer silent: a person must check
                 oid = new_order("packed", 5, now - timedelta(hours=3), packed_at=now)
                 at = now - timedelta(minutes=25 + i * 9)
-                conn.execute(insert(PrintJob).values(
-                    idempotency_key=f"h:{i}", order_id=oid, bench="B01", printer_spec="",
-                    reason="completion", state="failed", attempts=1,
-                    last_error="[outcome_unknown] 发送结果未知 / outcome unknown",
-                    created_at=at, updated_at=at))
+                rows[PrintJob].append(
+                    dict(
+                        idempotency_key=f"h:{i}",
+                        order_id=oid,
+                        bench="B01",
+                        printer_spec="",
+                        reason="completion",
+                        state="failed",
+                        attempts=1,
+                        last_error="[outcome_unknown] 发送结果未知 / outcome unknown",
+                        created_at=at,
+                        updated_at=at,
+                    )
+                )
             truth.packed_today += 8
             for i in range(5):  # parcels stopped at benches: refunded after import
                 oid = new_order("refunded", i, start)
                 at = now - timedelta(minutes=7 + i * 23)
-                conn.execute(insert(ScanEvent).values(
-                    order_id=oid, bench=BENCHES[i], packer=PACKERS[i], at=at,
-                    raw_code=f"T{oid:06d}", code=f"T{oid:06d}", verdict="intercepted",
-                    units=0))
+                rows[ScanEvent].append(
+                    dict(
+                        order_id=oid,
+                        bench=BENCHES[i],
+                        packer=PACKERS[i],
+                        at=at,
+                        raw_code=f"T{oid:06d}",
+                        code=f"T{oid:06d}",
+                        verdict="intercepted",
+                        units=0,
+                    )
+                )
                 truth.intercepts_today += 1
             for _ in range(3):
                 new_order("paid", 6, start, intercept_reason="address_changed")
             new_order("cancelled", 6, start)
-            record_audit(conn, "赵主管", "force_complete", "T000031",
-                         {"bench": "B04", "reason": "缺货，客户同意少发"})
+            record_audit(
+                conn,
+                "赵主管",
+                "force_complete",
+                "T000031",
+                {"bench": "B04", "reason": "缺货，客户同意少发"},
+            )
+        job_defaults = {"printed_at": None, "last_error": None}
+        rows[PrintJob] = [{**job_defaults, **job} for job in rows[PrintJob]]
+        for table in (Order, PackSession, ScanEvent, PrintJob):
+            conn.execute(insert(table), rows[table])
     return truth
 
 
@@ -166,8 +266,20 @@ def screenshots(out: Path) -> None:
                 for size in ("1920x1080", "1366x768"):
                     png = out / f"dashboard_{name}_{lang}_{size}.png"
                     subprocess.run(
-                        [sys.executable, "-m", "packstation", "dashboard", "--db", url,
-                         "--lang", lang, "--size", size, "--screenshot", str(png)],
+                        [
+                            sys.executable,
+                            "-m",
+                            "packstation",
+                            "dashboard",
+                            "--db",
+                            url,
+                            "--lang",
+                            lang,
+                            "--size",
+                            size,
+                            "--screenshot",
+                            str(png),
+                        ],
                         check=True,
                     )
                     print(png)
