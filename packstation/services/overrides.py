@@ -96,7 +96,11 @@ def force_complete(
 
 def take_over(db: Database, order_no: str, to_bench: str, supervisor: str, pin: str) -> str | None:
     """Move an order's open box to `to_bench` (which must have none open); the packer
-    there scans the order number to carry on. Returns the bench it came from."""
+    there scans the order number to carry on. Returns the bench it came from.
+
+    The supervisor is checked before anything is written (the bench's row included);
+    `PackingStation.take_over` checks again and writes the audit record."""
+    _supervisor(db, supervisor, pin, to_bench)
     station = PackingStation(db, StationSettings(bench=to_bench.strip()))
     try:
         station.resume()
