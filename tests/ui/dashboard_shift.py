@@ -52,7 +52,11 @@ class Truth:
 def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) -> Truth:
     rng = random.Random(11 if troubled else 5)
     truth = Truth()
-    start = now - timedelta(hours=hours - 1, minutes=now.minute, seconds=now.second)
+    # The shift stays inside today (local time), so "today" figures count all of it.
+    hours = min(hours, now.astimezone().hour + 1)
+    start = now - timedelta(
+        hours=hours - 1, minutes=now.minute, seconds=now.second, microseconds=now.microsecond
+    )
     with db.transaction() as conn:
         for i, bench in enumerate(BENCHES):
             spec = f"tcp:10.0.0.{11 + i}:9100"
@@ -220,7 +224,7 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
             truth.packed_today += 8
             for i in range(5):  # parcels stopped at benches: refunded after import
                 oid = new_order("refunded", i, start)
-                at = now - timedelta(minutes=7 + i * 23)
+                at = max(now - timedelta(minutes=7 + i * 23), start)
                 rows[ScanEvent].append(
                     dict(
                         order_id=oid,
