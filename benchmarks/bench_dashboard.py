@@ -95,7 +95,7 @@ def shape(db: Database, orders: int, events: int) -> datetime:
         stamp = conn.execute(text("SELECT value FROM settings WHERE key = :k"),
                              {"k": SHAPED}).scalar()
         have = conn.scalar(select(func.count()).select_from(ScanEvent))
-    if stamp and have == events:
+    if stamp and have >= events:  # the scan-cost phases of earlier runs add a few
         return datetime.fromisoformat(json.loads(stamp))
     now = datetime.now(UTC).replace(microsecond=0)
     rng = random.Random(7)

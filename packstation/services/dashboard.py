@@ -1,5 +1,5 @@
-"""The supervisor's figures, read in one transaction as plain values: the dashboard window,
-the wall screen and `packstation stats` all show what `read_dashboard` returns.
+"""The supervisor's figures as plain values: the dashboard window, the wall screen and
+`packstation stats` all show what `read_dashboard` returns.
 
 Every query is bounded by a small index or a small table, so a refresh stays cheap on a
 database of millions of orders and scans (benchmarks/bench_dashboard.py):
@@ -7,8 +7,8 @@ database of millions of orders and scans (benchmarks/bench_dashboard.py):
   * packed today/this hour: the `packed_at` index, a day's range;
   * intercepted orders and the priority backlog: partial indexes (migration 0004);
   * print jobs, open sessions and overrides: the few rows that are queued, open or recent.
-The whole-table order counts (`order_totals`) are the one full count; `stats` shows them,
-the dashboard reads them only every `totals_every` refreshes (see DashboardFeed in ui/).
+The whole-table order counts (`order_totals`, `with_totals=True`) are the one full count:
+`stats` shows them; the 5-second refresh does without them (and caps the backlog count).
 """
 
 from __future__ import annotations
