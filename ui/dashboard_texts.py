@@ -58,7 +58,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "{bench} 打印失败 #{target}：{detail}",
         "{bench} print failed #{target}: {detail}",
     ),
-    "feed.override": ("{who} 执行 {detail}：{target}", "{who} did {detail}: {target}"),
+    "feed.override": ("{who} {detail}：{target}", "{who} {detail}: {target}"),
     "pins.title": ("PIN 错误", "Wrong PINs"),
     "pins.none": ("无", "none"),
     "pins.throttled": (
@@ -110,7 +110,33 @@ TEXTS: dict[str, tuple[str, str]] = {
     "audit.exported": ("已导出 {n} 条到 {path}", "exported {n} records to {path}"),
     "report.day": ("日期", "Day"),
     "report.saved": ("报表已保存：{path}（{n} 行）", "report saved: {path} ({n} rows)"),
+    # print job reasons (codes from the print service)
+    "reason.offline": ("打印机离线", "printer offline"),
+    "reason.paper_end": ("缺纸", "out of paper"),
+    "reason.cover_open": ("纸仓盖打开", "cover open"),
+    "reason.outcome_unknown": ("发送结果未知，请检查面单", "outcome unknown, check the label"),
+    "reason.intercepted": ("订单已拦截", "order intercepted"),
+    "reason.no_printer": ("未设置打印机", "no printer set"),
+    "reason.label_data": ("面单数据有误", "label data invalid"),
+    # audit actions
+    "audit_action.force_complete": ("强制完成", "force-completed"),
+    "audit_action.take_over": ("接管", "took over"),
+    "audit_action.print_reprint": ("重打面单", "reprinted"),
+    "audit_action.print_void": ("作废面单", "voided a label"),
+    "audit_action.print_move": ("转打印机", "moved a job"),
+    "audit_action.order_release": ("放行订单", "released"),
+    "audit_action.set_priority_rules": ("修改优先规则", "changed priority rules"),
+    "audit_action.bench_printer": ("设置工位打印机", "set a bench printer"),
+    "audit_action.backlog_warning": ("修改预警时间", "changed the backlog warning"),
+    "audit_action.confirm_destination": ("确认目的地", "confirmed a destination"),
 }
+
+
+def word(prefix: str, code: str, lang: str) -> str:
+    """The words for a code the core returned (a reason, an action); the code itself
+    when the catalogue has none, so nothing is hidden."""
+    key = f"{prefix}.{code}"
+    return tr(key, lang) if key in TEXTS else code
 
 
 def tr(key: str, lang: str, **values: object) -> str:

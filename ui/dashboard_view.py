@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pyqtgraph as pg
-from packstation.ui.dashboard_texts import tr
+from packstation.ui.dashboard_texts import tr, word
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
@@ -95,7 +95,7 @@ class HourChart(pg.PlotWidget):
         self.showGrid(x=False, y=True, alpha=0.3)
         self.setMouseEnabled(False, False)
         self.hideButtons()
-        self.legend = self.addLegend(offset=(5, 5), labelTextSize=f"{int(9 * scale)}pt")
+        self.legend = self.addLegend(offset=(5, 1), labelTextSize=f"{int(9 * scale)}pt", colCount=6)
         self.setMinimumHeight(int(180 * scale))
 
     def plot_series(self, series: dict[str, list[int]], start: datetime) -> None:
@@ -121,7 +121,9 @@ class HourChart(pg.PlotWidget):
                 symbolPen=None,
             )
         self.setXRange(-0.3, max(slots - 0.7, 1), padding=0)
-        self.setYRange(0, max(max(c) for c in series.values()) * 1.1 + 1, padding=0)
+        top = max(max(c) for c in series.values())
+        rows = (len(series) + 5) // 6  # legend rows across the top, above the lines
+        self.setYRange(0, top * (1.12 + 0.12 * rows) + 1, padding=0)
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -132,6 +134,8 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
+    table.setWordWrap(False)
     return table
 
 
@@ -310,13 +314,14 @@ class DashboardView(QWidget):
         self.feed.clear()
         for event in board.exceptions:
             when = event.at.astimezone().strftime("%H:%M")
+            prefix = "audit_action" if event.kind is ExceptionKind.OVERRIDE else "reason"
             text = tr(
                 f"feed.{event.kind.value}",
                 lang,
                 bench=event.bench or "–",
                 who=event.who or "–",
                 target=event.target,
-                detail=event.detail,
+                detail=word(prefix, event.detail, lang),
             )
             self.feed.addItem(f"{when}  {text}")
             if event.kind in (ExceptionKind.PRINTER_FAULT, ExceptionKind.HELD_JOB):

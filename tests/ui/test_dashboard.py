@@ -63,6 +63,9 @@ def test_the_panel_shows_the_shift_as_read(
     assert panel.view.backlog.rowCount() == len(board.backlog)
     assert "overdue" in panel.view.backlog.item(0, 2).text()
     assert panel.view.feed.count() == len(board.exceptions)
+    feed = [panel.view.feed.item(i).text() for i in range(panel.view.feed.count())]
+    assert any("print failed" in line and "printer offline" in line for line in feed)
+    assert any("赵主管 force-completed: T000031" in line for line in feed)
     assert panel.view.sessions.rowCount() == 4
 
 
