@@ -13,7 +13,7 @@ from datetime import datetime
 import pyqtgraph as pg
 from packstation.ui.dashboard_texts import tr, word
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -97,6 +97,10 @@ class HourChart(pg.PlotWidget):
         self.hideButtons()
         self.legend = self.addLegend(offset=(5, 1), labelTextSize=f"{int(9 * scale)}pt", colCount=6)
         self.setMinimumHeight(int(180 * scale))
+        ticks = QFont()
+        ticks.setPointSizeF(9 * scale)
+        for side in ("bottom", "left"):
+            self.getAxis(side).setStyle(tickFont=ticks)
 
     def plot_series(self, series: dict[str, list[int]], start: datetime) -> None:
         self.clear()
@@ -134,7 +138,6 @@ def _table(headers: list[str]) -> QTableWidget:
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
     table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
     table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
     table.setWordWrap(False)
     return table
 
@@ -191,6 +194,9 @@ class DashboardView(QWidget):
         self.sessions = _table(
             [t("printers.bench"), t("sessions.packer"), t("sessions.order"), t("sessions.open_for")]
         )
+        for table in (self.backlog, self.printers, self.sessions):
+            table.setFont(base)
+            table.verticalHeader().setDefaultSectionSize(QFontMetrics(base).height() + 6)
         self.feed = QListWidget()
         self.feed.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.pins = QLabel()
