@@ -22,7 +22,7 @@ from datetime import UTC, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, literal, literal_column, select
+from sqlalchemy import Connection, and_, case, func, literal, literal_column, select
 
 from packstation.domain.orders import OrderStatus
 from packstation.domain.verdicts import Verdict
@@ -56,7 +56,7 @@ WRONG_VERDICTS = frozenset(
 BACKLOG_WARN_SETTING = "dashboard.backlog_warn_minutes"
 DEFAULT_BACKLOG_WARN = timedelta(hours=4)
 FEED_SIZE = 30
-BACKLOG_COUNT_CAP = 10_000
+BACKLOG_COUNT_CAP = 2_000
 # The partial index predicate of ix_orders_priority_waiting, as literals (a bound "paid"
 # would not let SQLite prove the query implies the index's condition).
 _WAITING = and_(
@@ -96,7 +96,6 @@ class HourCount:
     intercepts: int  # parcels stopped at the bench
 
 
-HOUR_FIELDS = ("orders", "units", "scans", "unit_scans", "wrong_scans", "intercepts")
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,35 +300,33 @@ def read_dashboard(
 
 
 def _hours(conn: Connection, start: datetime) -> list[HourCount]:
-    """Scans since `start` per hour, bench and packer, from the tallies (a few rows)."""
-    acc: dict[tuple[datetime, str, str], dict[str, int]] = defaultdict(
-        lambda: dict.fromkeys(HOUR_FIELDS, 0)
-    )
+    """Scans since `start` per hour, bench and packer, summed from the tallies in SQL."""
+
+    def scans_where(verdicts: Iterable[str]) -> Any:
+        return func.coalesce(
+            func.sum(case((ScanTally.verdict.in_(sorted(verdicts)), ScanTally.scans), else_=0)), 0
+        )
+
+    units = case((ScanTally.verdict.in_(sorted(UNIT_VERDICTS)), ScanTally.units), else_=0)
     rows = conn.execute(
         select(
             ScanTally.hour,
             ScanTally.bench,
             ScanTally.packer,
-            ScanTally.verdict,
-            ScanTally.scans,
-            ScanTally.units,
-        ).where(ScanTally.hour >= start)
+            scans_where({Verdict.ORDER_COMPLETE.value}),
+            func.coalesce(func.sum(units), 0),
+            func.sum(ScanTally.scans),
+            scans_where(UNIT_VERDICTS),
+            scans_where(WRONG_VERDICTS),
+            scans_where({Verdict.INTERCEPTED.value}),
+        )
+        .where(ScanTally.hour >= start)
+        .group_by(ScanTally.hour, ScanTally.bench, ScanTally.packer)
+        .order_by(ScanTally.hour, ScanTally.bench, ScanTally.packer)
     )
-    for hour, bench, packer, verdict, scans, units in rows:
-        counts = acc[(aware(hour), bench, packer)]
-        counts["scans"] += scans
-        if verdict in UNIT_VERDICTS:
-            counts["units"] += units
-            counts["unit_scans"] += scans
-        if verdict == Verdict.ORDER_COMPLETE.value:
-            counts["orders"] += scans
-        elif verdict in WRONG_VERDICTS:
-            counts["wrong_scans"] += scans
-        elif verdict == Verdict.INTERCEPTED.value:
-            counts["intercepts"] += scans
     return [
-        HourCount(hour, bench, packer, **counts)
-        for (hour, bench, packer), counts in sorted(acc.items())
+        HourCount(aware(hour), bench, packer, *(int(n) for n in counts))
+        for hour, bench, packer, *counts in rows
     ]
 
 
