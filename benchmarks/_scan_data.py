@@ -28,7 +28,7 @@ CHUNK = 50_000  # orders generated per batch: bounded memory, big enough to be f
 SEED = 20261122
 LOADED = ("products", "barcodes", "orders", "order_lines")
 # Rows the benchmark itself writes; emptied before each run so reruns start alike.
-RUN_TABLES = ("print_jobs", "scan_events", "pack_sessions", "audit")
+RUN_TABLES = ("print_jobs", "scan_events", "scan_tallies", "pack_sessions", "audit")
 
 ORDER_COLS = (
     "id", "order_no", "platform", "platform_order_no", "status", "recipient", "phone",

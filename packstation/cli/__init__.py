@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "packstation.cli.address",
     "packstation.cli.rules",
     "packstation.cli.stats",
+    "packstation.cli.dashboard",
     "packstation.cli.demo",
     "packstation.cli.db",
     "packstation.cli.user",

@@ -1,4 +1,4 @@
-"""`packstation stats [--since ISO] [--json]`."""
+"""`packstation stats [--since ISO] [--json]`: the dashboard's figures as text or JSON."""
 
 from __future__ import annotations
 
@@ -22,9 +22,19 @@ _LABELS = (
     ("orders_packable", "待打包 / packable"),
     ("orders_packed", "已打包 / packed"),
     ("orders_intercepted", "已拦截 / intercepted"),
+    ("orders_cancelled", "已取消 / cancelled"),
+    ("orders_refunded", "已退款 / refunded"),
     ("sessions_open", "打包中 / open sessions"),
     ("scans_total", "扫描次数 / scans"),
     ("print_jobs_pending", "待打印 / print jobs pending"),
+)
+_TODAY = (
+    ("orders_packed", "今日已打包 / packed today"),
+    ("units_packed", "今日件数 / units today"),
+    ("orders_this_hour", "本小时已打包 / packed this hour"),
+    ("wrong_scans", "今日错扫 / wrong scans today"),
+    ("parcels_intercepted", "今日拦截包裹 / parcels stopped today"),
+    ("print_jobs_held", "待处理面单 / labels held"),
 )
 
 
@@ -32,7 +42,13 @@ def _stats(args: argparse.Namespace) -> int:
     result = collect_stats(database(args), parse_since(args.since))
     if args.json:
         print_json(result)
-    else:
-        for key, label in _LABELS:
-            print(f"{label:<32} {result[key]}")
+        return 0
+    for key, label in _LABELS:
+        print(f"{label:<32} {result[key]}")
+    today = result["today"]
+    for key, label in _TODAY:
+        print(f"{label:<32} {today[key]}")
+    print(f"{'今日错扫率 / wrong-scan rate':<32} {today['wrong_scan_rate']:.2%}")
+    for city, waiting in today["priority_waiting"].items():
+        print(f"{'优先件待打包 / priority waiting ' + city:<32} {waiting}")
     return 0

@@ -71,6 +71,10 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Packable priority orders: the backlog a supervisor watches (index predicate, as written).
+_PRIORITY_WAITING = "status = 'paid' AND priority IS NOT NULL AND intercept_reason IS NULL"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -96,6 +100,23 @@ class Barcode(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    __table_args__ = (
+        # The dashboard's intercept count and priority backlog read these small partial
+        # indexes instead of the whole table (migration 0004_dashboard).
+        Index(
+            "ix_orders_intercepted",
+            "intercept_reason",
+            sqlite_where=text("intercept_reason IS NOT NULL"),
+            postgresql_where=text("intercept_reason IS NOT NULL"),
+        ),
+        Index(
+            "ix_orders_priority_waiting",
+            "priority",
+            "imported_at",
+            sqlite_where=text(_PRIORITY_WAITING),
+            postgresql_where=text(_PRIORITY_WAITING),
+        ),
+    )
     id: Mapped[Key]
     order_no: Mapped[Code] = mapped_column(unique=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -209,6 +230,20 @@ class ScanEvent(Base):
     verdict: Mapped[str] = mapped_column(String(32))
     sku: Mapped[str | None] = mapped_column(String(128))
     units: Mapped[int] = mapped_column(default=0)
+
+
+class ScanTally(Base):
+    """Scans per hour, bench, packer and verdict, so the dashboard sums a few hundred rows
+    instead of the scan log. Kept by database triggers on `scan_events` (migration
+    0004_dashboard), so every writer counts and no scan path has to remember it."""
+
+    __tablename__ = "scan_tallies"
+    hour: Mapped[Timestamp] = mapped_column(primary_key=True)  # UTC, whole hour
+    bench: Mapped[Name] = mapped_column(primary_key=True)
+    packer: Mapped[str] = mapped_column(String(200), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scans: Mapped[int]
+    units: Mapped[int]
 
 
 class PrintJob(Base):

@@ -52,6 +52,7 @@ def _assert_only_the_scan_event_was_stored(db: Database, before: dict[str, int],
                                            scans: int = 1) -> None:
     after = row_counts(db)
     assert after.pop("scan_events") == before.pop("scan_events") + scans
+    after.pop("scan_tallies"), before.pop("scan_tallies")  # a trigger counts each scan there
     assert after == before
 
 
