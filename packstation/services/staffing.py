@@ -1,0 +1,65 @@
+"""The staffing estimate from live data: the backlog now and the pace of the last hour.
+
+Four indexed queries: orders waiting (by the status index), priority orders waiting per
+city (by the priority index), orders packed in the last hour (by the packed_at index) and
+the benches that completed them (pack_sessions by order id). The arithmetic is the
+domain's (`domain.staffing`), so the figures are the ones tested by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, time
+
+from sqlalchemy import func, select
+
+from packstation.domain.orders import OrderStatus
+from packstation.domain.staffing import (
+    PACE_WINDOW,
+    Backlog,
+    Pace,
+    StaffingEstimate,
+    cutoff_at,
+    estimate,
+)
+from packstation.storage.database import Database
+from packstation.storage.tables import Order, PackSession
+
+
+def local_now() -> datetime:
+    return datetime.now(UTC).astimezone()
+
+
+def staffing_estimate(
+    db: Database, cutoff: time, *, clock: Callable[[], datetime] = local_now
+) -> StaffingEstimate:
+    """The estimate at `clock()` for a cutoff given as a clock time (HH:MM)."""
+    now = clock()
+    backlog, pace = live_figures(db, now)
+    return estimate(now, cutoff_at(now, cutoff), backlog, pace)
+
+
+def live_figures(db: Database, now: datetime) -> tuple[Backlog, Pace]:
+    """The backlog at `now` and the pace over the window before it."""
+    waiting = (Order.status == OrderStatus.PAID.value) & Order.intercept_reason.is_(None)
+    since = now - PACE_WINDOW
+    with db.transaction() as conn:
+        total = conn.scalar(select(func.count()).select_from(Order).where(waiting)) or 0
+        by_city = dict(
+            conn.execute(
+                select(Order.priority, func.count())
+                .where(waiting, Order.priority.is_not(None))
+                .group_by(Order.priority)
+            ).all()
+        )
+        packed = conn.scalar(
+            select(func.count()).select_from(Order).where(Order.packed_at >= since, Order.packed_at <= now)
+        ) or 0
+        benches = conn.scalar(
+            select(func.count(func.distinct(PackSession.bench)))
+            .select_from(Order)
+            .join(PackSession, PackSession.order_id == Order.id)
+            .where(Order.packed_at >= since, Order.packed_at <= now, PackSession.state == "completed")
+        ) or 0
+    backlog = Backlog(int(total), {str(k): int(v) for k, v in sorted(by_city.items())})
+    return backlog, Pace(int(packed), int(benches))
