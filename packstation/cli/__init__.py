@@ -30,6 +30,9 @@ COMMAND_MODULES = (
     "packstation.cli.printing",
     "packstation.cli.emulator",
     "packstation.cli.command_sheet",
+    "packstation.cli.readiness",
+    "packstation.cli.manifest",
+    "packstation.cli.staffing",
 )
 
 

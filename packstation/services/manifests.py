@@ -14,7 +14,6 @@ from its stored rows only, so a reprint is the same document.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -24,6 +23,13 @@ from sqlalchemy.exc import IntegrityError
 
 from packstation.address.priority_rules import DEFAULT_RULES, PriorityRules
 from packstation.domain.carriers import CARRIER_NAMES, carrier_name
+from packstation.domain.manifests import (
+    ManifestDocument,
+    Parcel,
+    destination_counts,
+    parcel_sort_key,
+    priority_first,
+)
 from packstation.domain.orders import stop_reason
 from packstation.domain.shipments import internal_shipment_id
 from packstation.errors import UserError
@@ -33,47 +39,6 @@ from packstation.storage.tables import Manifest, ManifestParcel, Order
 
 MANIFEST_PREFIX = "MF"
 CLOSE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class Parcel:
-    order_id: int
-    order_no: str
-    waybill_no: str
-    province: str
-    city: str
-    priority: str | None  # priority rule key ("beijing") or None
-    packed_at: datetime | None
-    stop_reason: str | None = None  # set on parcels left off
-
-
-@dataclass(frozen=True, slots=True)
-class DestinationCount:
-    province: str
-    city: str
-    priority: str | None
-    mark: str | None  # 京 沪 穗 深 杭 for priority cities
-    parcels: int
-
-
-@dataclass(frozen=True, slots=True)
-class ManifestDocument:
-    """Everything a manifest shows, as plain values (the PDF and the views draw this)."""
-
-    manifest_no: str | None  # None: a draft, not closed
-    carrier: str
-    carrier_name: str
-    packed_since: datetime | None
-    packed_until: datetime | None
-    at: datetime  # when it was closed (or the draft made)
-    closed_by: str | None
-    parcels: tuple[Parcel, ...]  # handed over, priority first
-    left_off: tuple[Parcel, ...]  # intercepted after packing: pull these from the pile
-    destinations: tuple[DestinationCount, ...]
-
-    @property
-    def closed(self) -> bool:
-        return self.manifest_no is not None
 
 
 def carrier_spellings(code: str) -> tuple[str, ...]:
@@ -230,17 +195,10 @@ def _candidates(
             row.city, row.priority, _aware(row.packed_at), reason,
         )
         (left_off if reason else parcels).append(parcel)
-    rank = {rule.key: i for i, rule in enumerate(rules.rules)}
-    order = _parcel_order(rank)
-    return sorted(parcels, key=order), sorted(left_off, key=order)
-
-
-def _parcel_order(rank: dict[str, int]) -> Any:
-    def key(p: Parcel) -> tuple[object, ...]:
-        prio = rank.get(p.priority or "", len(rank))
-        return (prio, p.province, p.city, p.waybill_no, p.order_no)
-
-    return key
+    rank = priority_first(_marks(rules))
+    parcels.sort(key=lambda p: parcel_sort_key(p, rank))
+    left_off.sort(key=lambda p: parcel_sort_key(p, rank))
+    return parcels, left_off
 
 
 def _document(
@@ -255,28 +213,15 @@ def _document(
     rules: PriorityRules,
 ) -> ManifestDocument:
     parcels = tuple(parcels)
+    marks = _marks(rules)
     return ManifestDocument(
         manifest_no, carrier.strip().upper(), carrier_name(carrier), since, until, at,
-        closed_by, parcels, tuple(left_off), destination_counts(parcels, rules),
+        closed_by, parcels, tuple(left_off), destination_counts(parcels, marks), marks,
     )
 
 
-def destination_counts(
-    parcels: Iterable[Parcel], rules: PriorityRules = DEFAULT_RULES
-) -> tuple[DestinationCount, ...]:
-    """Parcels per city: priority cities first (in rule order, marked), then most parcels."""
-    counts: dict[tuple[str, str, str | None], int] = {}
-    for p in parcels:
-        key = (p.province, p.city, p.priority)
-        counts[key] = counts.get(key, 0) + 1
-    marks = {rule.key: rule.mark for rule in rules.rules}
-    rank = {rule.key: i for i, rule in enumerate(rules.rules)}
-    rows = [
-        DestinationCount(province, city, prio, marks.get(prio or ""), n)
-        for (province, city, prio), n in counts.items()
-    ]
-    rows.sort(key=lambda d: (rank.get(d.priority or "", len(rank)), -d.parcels, d.province, d.city))
-    return tuple(rows)
+def _marks(rules: PriorityRules) -> dict[str, str]:
+    return {rule.key: rule.mark for rule in rules.rules}
 
 
 def _parcel_row(manifest_id: int, position: int, p: Parcel, left_off: bool) -> dict[str, Any]:

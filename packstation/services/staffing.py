@@ -42,7 +42,7 @@ def staffing_estimate(
 def live_figures(db: Database, now: datetime) -> tuple[Backlog, Pace]:
     """The backlog at `now` and the pace over the window before it."""
     waiting = (Order.status == OrderStatus.PAID.value) & Order.intercept_reason.is_(None)
-    since = now - PACE_WINDOW
+    recent = Order.packed_at.between(now - PACE_WINDOW, now)
     with db.transaction() as conn:
         total = conn.scalar(select(func.count()).select_from(Order).where(waiting)) or 0
         by_city = dict(
@@ -53,13 +53,13 @@ def live_figures(db: Database, now: datetime) -> tuple[Backlog, Pace]:
             ).all()
         )
         packed = conn.scalar(
-            select(func.count()).select_from(Order).where(Order.packed_at >= since, Order.packed_at <= now)
+            select(func.count()).select_from(Order).where(recent)
         ) or 0
         benches = conn.scalar(
             select(func.count(func.distinct(PackSession.bench)))
             .select_from(Order)
             .join(PackSession, PackSession.order_id == Order.id)
-            .where(Order.packed_at >= since, Order.packed_at <= now, PackSession.state == "completed")
+            .where(recent, PackSession.state == "completed")
         ) or 0
     backlog = Backlog(int(total), {str(k): int(v) for k, v in sorted(by_city.items())})
     return backlog, Pace(int(packed), int(benches))
