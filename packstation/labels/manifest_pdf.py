@@ -30,7 +30,7 @@ _REASONS = {
 }
 # (header zh, header en, width mm) of the parcel table.
 _COLUMNS = (("序号", "No.", 16.0), ("运单号", "Waybill", 56.0), ("订单号", "Order", 54.0),
-            ("目的地（优先标记）", "Destination (mark)", 54.0))
+            ("目的地", "Destination", 54.0))
 
 
 _TABLE_MM = sum(width for _zh, _en, width in _COLUMNS)
@@ -72,6 +72,12 @@ def _local(when: datetime | None) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else "—"
 
 
+def _window(doc: ManifestDocument) -> str:
+    if doc.packed_since is None and doc.packed_until is None:
+        return "全部 all"
+    return f"{_local(doc.packed_since)} – {_local(doc.packed_until)}"
+
+
 def _header(pdf: FPDF, doc: ManifestDocument) -> None:
     pdf.set_font(FONT, "", 18)
     pdf.cell(0, 9, f"{doc.carrier_name} 交接单", new_x="LMARGIN", new_y="NEXT")
@@ -93,7 +99,7 @@ def _header(pdf: FPDF, doc: ManifestDocument) -> None:
     facts = [
         ("交接时间 Closed", _local(doc.at) if doc.closed else "—"),
         ("制单人 Closed by", doc.closed_by or "—"),
-        ("打包时间 Packed", f"{_local(doc.packed_since)} – {_local(doc.packed_until)}"),
+        ("打包时间 Packed", _window(doc)),
         ("包裹数 Parcels", str(len(doc.parcels))),
         ("拦截件 Left off", str(len(doc.left_off))),
     ]
@@ -156,8 +162,7 @@ def _place(province: str, city: str) -> str:
 
 
 def _left_off(pdf: FPDF, parcels: tuple[Parcel, ...]) -> None:
-    _section(pdf, "拦截件：不交接，请从待交接包裹中取出",
-             "Left off (stopped after packing): pull these parcels from the pile")
+    _section(pdf, "拦截件：不交接，请从包裹堆中取出", "Left off: pull these from the pile")
     pdf.set_font(FONT, "", 10)
     for p in parcels:
         pdf.cell(52, ROW_MM, p.waybill_no)
