@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from packstation.printers.decoded import LabelAssembler
+from packstation.printers.escpos_parser import EscposParser
 from PIL import Image
 
 from packstation.cli import main
-from packstation.printers.decoded import LabelAssembler
-from packstation.printers.escpos_parser import EscposParser
 from packstation.services.users import add_user
 from packstation.storage.database import Database
 from tests.factories import MUG, load, order
