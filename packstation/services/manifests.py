@@ -108,7 +108,7 @@ def close_in(
             f"承运商 {carrier} 没有待交接的包裹",
             f"no parcels are waiting to be handed over to carrier {carrier}",
         )
-    closed_at = (now or datetime.now(UTC)).replace(microsecond=0)
+    closed_at = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     manifest_id = conn.scalar(
         insert(Manifest)
         .values(
@@ -183,10 +183,10 @@ def _candidates(
         func.upper(Order.carrier).in_(carrier_spellings(carrier)),
         ~listed,
     )
-    if since is not None:
-        query = query.where(Order.packed_at >= since)
+    if since is not None:  # in UTC: SQLite compares stored UTC wall times as text
+        query = query.where(Order.packed_at >= since.astimezone(UTC))
     if until is not None:
-        query = query.where(Order.packed_at < until)
+        query = query.where(Order.packed_at < until.astimezone(UTC))
     parcels, left_off = [], []
     for row in conn.execute(query):
         reason = stop_reason(row.status, row.intercept_reason)

@@ -41,6 +41,7 @@ def staffing_estimate(
 
 def live_figures(db: Database, now: datetime) -> tuple[Backlog, Pace]:
     """The backlog at `now` and the pace over the window before it."""
+    now = now.astimezone(UTC)  # SQLite compares stored UTC wall times as text
     waiting = (Order.status == OrderStatus.PAID.value) & Order.intercept_reason.is_(None)
     recent = Order.packed_at.between(now - PACE_WINDOW, now)
     with db.transaction() as conn:

@@ -4,7 +4,7 @@ parcels, reprints, and two supervisors closing at once (PostgreSQL)."""
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import insert, select
@@ -182,3 +182,12 @@ def _pdf_text(doc: object) -> bytes:
     pdf = render_manifest_pdf(doc)  # type: ignore[arg-type]
     return subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True,
                           check=True).stdout
+
+
+def test_the_packing_window_works_in_any_time_zone(packed: Database) -> None:
+    cst = timezone(timedelta(hours=8))
+    hour_ago = datetime.now(cst) - timedelta(hours=1)
+    assert len(draft_manifest(packed, "YTO", since=hour_ago).parcels) == 5
+    assert draft_manifest(packed, "YTO", until=hour_ago).parcels == ()
+    later = datetime.now(cst) + timedelta(minutes=5)
+    assert draft_manifest(packed, "YTO", since=later).parcels == ()

@@ -9,7 +9,7 @@ in the last hour (a seventh, two hours ago, does not count): 6 orders/h, 3 per b
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from sqlalchemy import update
 
@@ -37,12 +37,13 @@ def test_live_figures_match_the_hand_worked_example(db: Database) -> None:
         packing = station(db, bench, print_on_completion=False)
         for order_no in order_nos:
             scan_all(packing, order_no, MUG_CODE)
-    with db.transaction() as conn:  # the packing times the clock says
+    with db.transaction() as conn:  # the packing times the clock says, stored as the app does
         for minutes, order_no in enumerate(["D0", "D1", "D2", "D3", "D4", "D5"]):
+            packed_at = (NOW - timedelta(minutes=5 + 9 * minutes)).astimezone(UTC)
             conn.execute(update(Order).where(Order.order_no == order_no)
-                         .values(packed_at=NOW - timedelta(minutes=5 + 9 * minutes)))
+                         .values(packed_at=packed_at))
         conn.execute(update(Order).where(Order.order_no == "D6")
-                     .values(packed_at=NOW - timedelta(hours=2)))
+                     .values(packed_at=(NOW - timedelta(hours=2)).astimezone(UTC)))
 
     result = staffing_estimate(db, time(17, 0), clock=lambda: NOW)
 
