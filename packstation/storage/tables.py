@@ -64,6 +64,8 @@ class Barcode(Base):
 
 class Order(Base):
     __tablename__ = "orders"
+    # The waiting backlog per priority city, counted from the index alone (staffing).
+    __table_args__ = (Index("ix_orders_backlog", "status", "intercept_reason", "priority"),)
     id: Mapped[Key]
     order_no: Mapped[Code] = mapped_column(unique=True)
     platform: Mapped[str] = mapped_column(String(32))
@@ -91,6 +93,8 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    # Waiting units of a few SKUs from the index alone (barcode readiness).
+    __table_args__ = (Index("ix_order_lines_sku_order", "sku", "order_id", "quantity"),)
     id: Mapped[Key]
     order_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("orders.id", ondelete="CASCADE"), index=True

@@ -1,4 +1,4 @@
-"""carrier handover manifests
+"""carrier handover manifests; indexes for the staffing estimate and barcode readiness
 
 Revision ID: 0005_manifests
 Revises: 0001
@@ -19,6 +19,14 @@ _ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_order_lines_sku_order", ["sku", "order_id", "quantity"], unique=False
+        )
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_orders_backlog", ["status", "intercept_reason", "priority"], unique=False
+        )
     op.create_table(
         "manifests",
         sa.Column("id", _ID, autoincrement=True, nullable=False),
@@ -78,3 +86,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("manifest_parcels")
     op.drop_table("manifests")
+    with op.batch_alter_table("orders", schema=None) as batch_op:
+        batch_op.drop_index("ix_orders_backlog")
+    with op.batch_alter_table("order_lines", schema=None) as batch_op:
+        batch_op.drop_index("ix_order_lines_sku_order")
