@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from packstation.services.readiness import ReadinessReport
+from packstation.domain.readiness import ReadinessReport
 
 _COLUMNS = ("sku", "title", "problem", "units", "orders")
 

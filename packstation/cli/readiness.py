@@ -8,9 +8,10 @@ from typing import Any
 from packstation.bootstrap import printer_for
 from packstation.cli.common import add_db_option, database, print_json
 from packstation.cli.supervisor import add_supervisor_options, supervisor
+from packstation.domain.readiness import BlockedSku, ReadinessReport
 from packstation.errors import UserError
 from packstation.labels import LABEL_SIZES
-from packstation.services.readiness import BlockedSku, ReadinessReport, barcode_readiness
+from packstation.services.readiness import barcode_readiness
 from packstation.services.shift_printing import SkuLabelRequest, print_sku_labels
 
 _PROBLEM_WORDS = {

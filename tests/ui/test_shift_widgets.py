@@ -11,9 +11,9 @@ from packstation.ui.staffing_tile import StaffingTile
 from pytestqt.qtbot import QtBot
 
 from packstation.domain.manifests import ManifestDocument, Parcel, destination_counts
+from packstation.domain.readiness import BlockedSku, Problem, ReadinessReport
 from packstation.domain.staffing import Backlog, Pace, estimate
 from packstation.errors import UserError
-from packstation.services.readiness import BlockedSku, Problem, ReadinessReport
 
 CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 11, 11, 14, 0, tzinfo=CST)
