@@ -36,6 +36,9 @@ COMMAND_MODULES = (
     "packstation.cli.emulator",
     "packstation.cli.command_sheet",
     "packstation.cli.gui",
+    "packstation.cli.readiness",
+    "packstation.cli.manifest",
+    "packstation.cli.staffing",
 )
 
 

@@ -116,6 +116,9 @@ class Order(Base):
             sqlite_where=text(_PRIORITY_WAITING),
             postgresql_where=text(_PRIORITY_WAITING),
         ),
+        # The waiting backlog per priority city, counted from the index alone (staffing,
+        # migration 0005_manifests).
+        Index("ix_orders_backlog", "status", "intercept_reason", "priority"),
     )
     id: Mapped[Key]
     order_no: Mapped[Code] = mapped_column(unique=True)
@@ -144,6 +147,8 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
+    # Waiting units of a few SKUs from the index alone (barcode readiness).
+    __table_args__ = (Index("ix_order_lines_sku_order", "sku", "order_id", "quantity"),)
     id: Mapped[Key]
     order_id: Mapped[int] = mapped_column(
         BigId, ForeignKey("orders.id", ondelete="CASCADE"), index=True
@@ -287,3 +292,48 @@ class Setting(Base):
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[Timestamp] = mapped_column(default=utcnow)
+
+
+class Manifest(Base):
+    """A closed carrier handover list (交接单): its parcels are handed over."""
+
+    __tablename__ = "manifests"
+    id: Mapped[Key]
+    manifest_no: Mapped[Code] = mapped_column(unique=True)
+    carrier: Mapped[str] = mapped_column(String(64), index=True)
+    packed_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    packed_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by: Mapped[Name]
+    closed_at: Mapped[Timestamp]
+
+
+class ManifestParcel(Base):
+    """A parcel on a closed manifest, as it was listed. The unique order id is the rule
+    that a parcel is handed over once: two supervisors closing at once cannot both list it.
+    `left_off` rows are parcels intercepted after packing, listed apart, not handed over
+    (and free to be on a later manifest if the order is released)."""
+
+    __tablename__ = "manifest_parcels"
+    __table_args__ = (
+        Index(
+            "uq_manifest_parcels_handed_over_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("left_off = 0"),
+            postgresql_where=text("left_off = false"),
+        ),
+    )
+    id: Mapped[Key]
+    manifest_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("manifests.id", ondelete="CASCADE"), index=True
+    )
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("orders.id"), index=True)
+    position: Mapped[int]
+    order_no: Mapped[Code]
+    waybill_no: Mapped[str] = mapped_column(String(128))
+    province: Mapped[str] = mapped_column(String(64), default="")
+    city: Mapped[str] = mapped_column(String(64), default="")
+    priority: Mapped[str | None] = mapped_column(String(32))
+    packed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    left_off: Mapped[bool] = mapped_column(default=False)
+    stop_reason: Mapped[str | None] = mapped_column(String(32))
