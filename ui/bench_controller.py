@@ -21,6 +21,7 @@ from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from packstation.address import DEFAULT_RULES, PriorityRules
 from packstation.bootstrap import open_database, printer_for
+from packstation.cli.print_text import lamp_text
 from packstation.domain.verdicts import Verdict
 from packstation.errors import UserError
 from packstation.services.boxes import Box, ScanResult
@@ -31,14 +32,9 @@ from packstation.services.destinations import (
     load_rules,
 )
 from packstation.services.packing import PackingStation, StationSettings
-from packstation.services.printing import (
-    Backoff,
-    PortStatus,
-    PrinterPort,
-    PrintError,
-    PrintWorker,
-)
-from packstation.services.waybills import reprint
+from packstation.services.print_queue import reprint
+from packstation.services.printer_port import PortResult, PortStatus, PrinterPort
+from packstation.services.printing import Backoff, PrintWorker
 
 log = logging.getLogger(__name__)
 
@@ -276,9 +272,10 @@ class _PreviewPort:
 
     def print_label(
         self, image: Image.Image, red_bands: Sequence[tuple[int, int]], job_id: str
-    ) -> None:
-        self.inner.print_label(image, red_bands, job_id)
+    ) -> PortResult:
+        result = self.inner.print_label(image, red_bands, job_id)
         self.on_label(image)
+        return result
 
     def status(self) -> PortStatus:
         return self.inner.status()
@@ -288,7 +285,7 @@ class PrintQueue(QObject):
     """The bench's print queue in its own thread: prints due jobs, polls status when idle."""
 
     job_done = Signal(object)  # JobOutcome
-    status = Signal(object)  # PortStatus (state "none" when no printer is set)
+    status = Signal(object)  # PrinterView (state "none" when no printer is set)
     printing = Signal()
     label = Signal(object)  # PIL image: the bitmap sent to the printer
 
@@ -343,14 +340,28 @@ class PrintQueue(QObject):
         finally:
             db.dispose()
 
-    def _status(self, worker: PrintWorker) -> PortStatus:
-        spec = self.config.printer_spec
-        if not spec:
-            return PortStatus("none", False, "未设置打印机", "no printer set")
-        try:
-            return worker.status(spec)
-        except PrintError as exc:
-            return PortStatus("offline", False, exc.zh, exc.en)
+    def _status(self, worker: PrintWorker) -> PrinterView:
+        lamp = str(worker.poll_printer(self.config.bench))  # also recorded for supervisors
+        if lamp == "unknown" and not self.config.printer_spec:
+            return PrinterView("none", False, "未设置打印机", "no printer set")
+        state = _LAMP_STATE.get(lamp, lamp)
+        zh, en = lamp_text(lamp)
+        return PrinterView(state, state not in _CANNOT_PRINT, zh, en)
+
+
+#: The printers' lamp codes in the window's words for its printer lamp.
+_LAMP_STATE = {"paper_out": "paper_end", "paper_near_end": "ready"}
+_CANNOT_PRINT = frozenset({"offline", "cover_open", "paper_end", "error"})
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterView:
+    """The bench printer's lamp as the window shows it, with its words in both languages."""
+
+    state: str
+    can_print: bool
+    zh: str
+    en: str
 
 
 class BenchController(QObject):

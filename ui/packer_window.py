@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from packstation.ui.banner import Banner, StopSign
-from packstation.ui.bench_controller import BenchController, Failure, ScanReport
+from packstation.ui.bench_controller import BenchController, Failure, PrinterView, ScanReport
 from packstation.ui.bench_widgets import (
     PANEL,
     PANEL_INK,
@@ -43,11 +43,12 @@ from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from packstation.address import DEFAULT_RULES, PriorityRule, PriorityRules
+from packstation.cli.print_text import job_error_text, warning_text
 from packstation.domain.commands import Command, CommandScan, parse_command
 from packstation.domain.verdicts import Verdict
 from packstation.services.boxes import Box
 from packstation.services.destinations import DestinationChoice
-from packstation.services.printing import JobOutcome, PortStatus
+from packstation.services.printing import JobOutcome
 
 #: Printer states that stop printing, and the lamp colour of each state.
 LAMP_COLOUR = {
@@ -95,8 +96,8 @@ class PackerWindow(QWidget):
         self.stopped_order: str | None = None
         self.last_completed: str | None = None
         self.last_cue = ""
-        self.printer: PortStatus = PortStatus("unknown", True, "", "")
-        self.printer_fault: PortStatus | None = None
+        self.printer: PrinterView = PrinterView("unknown", True, "", "")
+        self.printer_fault: PrinterView | None = None
         self.ready = False
         self.pin_mode = "login"
         self._db_state = "db_ok"
@@ -415,11 +416,14 @@ class PackerWindow(QWidget):
             self._lamp_printer("ready")
             if self.banner.tone is not STOP:
                 self.scan_log.add(f"■ {text('printed', lang, order_no=outcome.order_no)}")
+                if outcome.warning is not None:
+                    zh, en = warning_text(outcome.warning)
+                    self.scan_log.add(f"⚠ {en if lang == 'en' else zh}")
         else:
-            message = outcome.en if lang == "en" else outcome.zh
-            self._printer_fault_banner(message)
+            zh, en = job_error_text(outcome.error) if outcome.error else (outcome.state,) * 2
+            self._printer_fault_banner(en if lang == "en" else zh)
 
-    def _on_printer_status(self, status: PortStatus) -> None:
+    def _on_printer_status(self, status: PrinterView) -> None:
         self.printer = status
         was_fault = self.printer_fault is not None
         if status.state in FAULT_STATES:

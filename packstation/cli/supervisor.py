@@ -6,8 +6,8 @@ import argparse
 import getpass
 import sys
 
-from packstation.services.users import require_supervisor
 from packstation.bootstrap import Database
+from packstation.services.users import require_supervisor
 
 
 def add_supervisor_options(parser: argparse.ArgumentParser) -> None:

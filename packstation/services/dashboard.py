@@ -25,11 +25,12 @@ from typing import Any
 from sqlalchemy import Connection, and_, case, func, literal, literal_column, select
 
 from packstation.domain.orders import OrderStatus
+from packstation.domain.printer_reasons import PrinterReason
 from packstation.domain.verdicts import Verdict
+from packstation.i18n import translate
 from packstation.services import users
 from packstation.services.destinations import rules_in_force
-from packstation.services.print_jobs import JobState
-from packstation.services.printing import HOLD_REASONS, INTERCEPTED, LABEL_DATA, parse_error
+from packstation.services.print_jobs import JobErrorCode, JobState
 from packstation.storage.database import Database
 from packstation.storage.tables import (
     AuditRecord,
@@ -65,7 +66,7 @@ _WAITING = and_(
     Order.intercept_reason.is_(None),
 )
 #: Job errors that are not the printer's fault (the order or the label data).
-_NOT_PRINTER = frozenset({INTERCEPTED, LABEL_DATA})
+_NOT_PRINTER = frozenset({JobErrorCode.INTERCEPTED.value, JobErrorCode.LABEL_DATA.value})
 
 
 class ExceptionKind(StrEnum):
@@ -434,6 +435,23 @@ def _backlog(
     return tuple(out)
 
 
+OPEN_JOB_STATES = (JobState.PENDING, JobState.SENDING, JobState.FAILED, JobState.HELD)
+
+
+@dataclass(frozen=True, slots=True)
+class _Fault:
+    """The latest printer failure of a bench's queue: its reason code, worded on demand."""
+
+    reason: str
+    device: str
+
+    def text(self, lang: str) -> str:
+        try:
+            return translate(PrinterReason(self.reason), lang, device=self.device)
+        except ValueError:  # a code the printers do not give (e.g. no_printer)
+            return self.reason
+
+
 def _printers(conn: Connection) -> tuple[tuple[BenchPrinter, ...], list[ExceptionEvent]]:
     """Per bench: its printer and its queued and held jobs, from the outbox.
 
@@ -446,20 +464,20 @@ def _printers(conn: Connection) -> tuple[tuple[BenchPrinter, ...], list[Exceptio
             PrintJob.id,
             PrintJob.bench,
             PrintJob.state,
-            PrintJob.last_error,
+            PrintJob.error_code,
             PrintJob.updated_at,
             PrintJob.order_id,
         )
-        .where(PrintJob.state.in_((JobState.PENDING.value, JobState.FAILED.value)))
+        .where(PrintJob.state.in_([state.value for state in OPEN_JOB_STATES]))
         .order_by(PrintJob.updated_at)
     ).all()
     queued: dict[str, int] = defaultdict(int)
     held: dict[str, int] = defaultdict(int)
-    fault: dict[str, Any] = {}
+    fault: dict[str, _Fault] = {}
     events: list[ExceptionEvent] = []
     for job in jobs:
-        error = parse_error(job.last_error) if job.state == JobState.FAILED else None
-        if error is not None and error.reason in HOLD_REASONS:
+        code = job.error_code or ""
+        if job.state == JobState.HELD:
             held[job.bench] += 1
             events.append(
                 ExceptionEvent(
@@ -468,13 +486,13 @@ def _printers(conn: Connection) -> tuple[tuple[BenchPrinter, ...], list[Exceptio
                     job.bench,
                     "",
                     str(job.id),
-                    error.reason,
+                    code,
                 )
             )
             continue
         queued[job.bench] += 1
-        if error is not None and error.reason not in _NOT_PRINTER:
-            fault[job.bench] = error  # the latest (ordered by updated_at)
+        if job.state == JobState.FAILED and code and code not in _NOT_PRINTER:
+            fault[job.bench] = _Fault(code, specs.get(job.bench) or "")  # the latest
             events.append(
                 ExceptionEvent(
                     aware(job.updated_at),
@@ -482,7 +500,7 @@ def _printers(conn: Connection) -> tuple[tuple[BenchPrinter, ...], list[Exceptio
                     job.bench,
                     "",
                     str(job.id),
-                    error.reason,
+                    code,
                 )
             )
     out = []
@@ -496,8 +514,8 @@ def _printers(conn: Connection) -> tuple[tuple[BenchPrinter, ...], list[Exceptio
                 printer_spec=spec,
                 state=state,
                 error_reason=error.reason if error else "",
-                error_zh=error.zh if error else "",
-                error_en=error.en if error else "",
+                error_zh=error.text("zh") if error else "",
+                error_en=error.text("en") if error else "",
                 queued=queued[bench],
                 held=held[bench],
             )

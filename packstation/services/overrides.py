@@ -4,11 +4,6 @@ Every function checks the supervisor's name and PIN first, through the service l
 no screen can skip it; every change writes an audit record in the same transaction.
 Where a service already does the work (reprint, void, move, take over, priority rules),
 this module delegates to it.
-
-ADAPTER POINTS for the lead after merging (each marked below):
-  * `release`: the authcli helper's `order release` service;
-  * `set_bench_printer`: the printing helper's bench settings service;
-  * `_supervisor`: `require_supervisor(..., bench=)` once users take a bench (throttling).
 """
 
 from __future__ import annotations
@@ -18,28 +13,24 @@ from datetime import UTC, datetime
 
 from sqlalchemy import insert, select, update
 
-from packstation.domain.orders import STOPPED_STATUSES, stop_reason
+from packstation.domain.orders import stop_reason
 from packstation.errors import UserError
-from packstation.services import destinations, users, waybills
+from packstation.services import benches, destinations, orders, print_queue, users
 from packstation.services.audit import record_audit
 from packstation.services.dashboard import BACKLOG_WARN_SETTING
 from packstation.services.open_box import load_box
 from packstation.services.packing import PackingStation, StationSettings
 from packstation.services.print_jobs import finish_session
 from packstation.storage.database import Database
-from packstation.storage.tables import Bench, Order, PackSession, Setting
+from packstation.storage.tables import Order, PackSession, Setting
 
 REASON_MAX = 500
 _STATUS_ZH = {"cancelled": "取消", "refunded": "退款"}
 
 
 def _supervisor(db: Database, name: str, pin: str, bench: str) -> str:
-    """The supervisor's name, or PermissionDeniedError.
-
-    ADAPTER (authcli): pass `bench=bench` to `require_supervisor` once it takes one, so
-    wrong PINs are counted per bench."""
-    del bench
-    return users.require_supervisor(db, name, pin)
+    """The supervisor's name, or PermissionDeniedError (wrong PINs counted per bench)."""
+    return users.require_supervisor(db, name, pin, bench=bench or None)
 
 
 def _reason(reason: str) -> str:
@@ -121,62 +112,34 @@ def reprint(
     bench: str | None = None,
     printer_spec: str | None = None,
 ) -> int:
-    """A new label for a packed order (audited by `waybills.reprint`)."""
-    return waybills.reprint(db, order_no, supervisor, pin, bench=bench, printer_spec=printer_spec)
+    """A new label for a packed order (audited by `print_queue.reprint`)."""
+    return print_queue.reprint(
+        db, order_no, supervisor, pin, bench=bench, printer_spec=printer_spec
+    )
 
 
 def void_label(db: Database, job_id: int, supervisor: str, pin: str) -> None:
-    """Mark a label void: it must not be used (audited by `waybills.void`)."""
-    waybills.void(db, job_id, supervisor, pin)
+    """Mark a label void: it must not be used (audited by `print_queue.void`)."""
+    print_queue.void(db, job_id, supervisor, pin)
 
 
 def move_job(
     db: Database, job_id: int, printer_spec: str, supervisor: str, pin: str, *, bench: str = ""
 ) -> None:
-    """Send a queued job to another printer (audited by `waybills.move_job`)."""
-    actor = _supervisor(db, supervisor, pin, bench)
-    waybills.move_job(db, job_id, printer_spec, actor=actor)
+    """Send a queued job to another printer (audited by `print_queue.move_job`)."""
+    _supervisor(db, supervisor, pin, bench)
+    print_queue.move_job(db, job_id, printer_spec, supervisor, pin)
 
 
 def release(
     db: Database, order_no: str, reason: str, supervisor: str, pin: str, *, bench: str = ""
 ) -> str:
     """Lift an import's intercept from an order, with a reason; it can be packed or
-    exported again. Returns the intercept reason that was lifted.
-
-    ADAPTER (authcli): the `order release` service of the authcli helper does this too;
-    after merging, delegate to it and keep this signature for the dashboard.
-    """
-    actor = _supervisor(db, supervisor, pin, bench)
-    why = _reason(reason)
-    with db.transaction() as conn:
-        row = conn.execute(
-            select(Order.id, Order.status, Order.intercept_reason)
-            .where(Order.order_no == order_no.strip())
-            .with_for_update()
-        ).first()
-        if row is None:
-            raise UserError(f"找不到订单：{order_no}", f"order not found: {order_no}")
-        if row.status in STOPPED_STATUSES:
-            raise UserError(
-                f"订单 {order_no} 已被平台{_STATUS_ZH.get(row.status, row.status)}，不能放行",
-                f"order {order_no} was {row.status} on the platform; it cannot be released",
-            )
-        if row.intercept_reason is None:
-            raise UserError(f"订单 {order_no} 未被拦截", f"order {order_no} is not intercepted")
-        conn.execute(
-            update(Order)
-            .where(Order.id == row.id)
-            .values(intercept_reason=None, updated_at=datetime.now(UTC))
-        )
-        record_audit(
-            conn,
-            actor,
-            "order_release",
-            order_no.strip(),
-            {"bench": bench, "reason": why, "lifted": row.intercept_reason},
-        )
-    return str(row.intercept_reason)
+    exported again (audited by `orders.release_order`). Returns the reason lifted."""
+    _reason(reason)
+    return orders.release_order(
+        db, order_no, reason, supervisor, pin, bench=bench or None
+    ).was
 
 
 def set_priority_rules(db: Database, rules_json: str, supervisor: str, pin: str) -> int:
@@ -187,24 +150,20 @@ def set_priority_rules(db: Database, rules_json: str, supervisor: str, pin: str)
 def set_bench_printer(
     db: Database, bench: str, printer_spec: str, supervisor: str, pin: str
 ) -> None:
-    """The printer a bench prints on (an empty spec: none configured).
-
-    ADAPTER (printing): the printing helper's bench settings service (printer and label
-    size) replaces the update below; keep the supervisor check and the audit."""
+    """The printer a bench prints on (supervisor, audited)."""
     actor = _supervisor(db, supervisor, pin, bench)
     name, spec = bench.strip(), printer_spec.strip()
     if not name:
         raise UserError("请指定工位", "a bench name is required")
+    before = benches.bench_settings(db, name)
+    benches.set_bench(db, name, printer_spec=spec)
     with db.transaction() as conn:
-        before = conn.scalar(select(Bench.printer_spec).where(Bench.name == name))
-        if before is None:
-            conn.execute(
-                insert(Bench).values(name=name, printer_spec=spec, created_at=datetime.now(UTC))
-            )
-        else:
-            conn.execute(update(Bench).where(Bench.name == name).values(printer_spec=spec))
         record_audit(
-            conn, actor, "bench_printer", name, {"bench": name, "from": before, "to": spec}
+            conn,
+            actor,
+            "bench_printer",
+            name,
+            {"bench": name, "from": before.printer_spec if before else None, "to": spec},
         )
 
 

@@ -24,7 +24,7 @@ from packstation.errors import UserError
 from packstation.labels.manifest_summary import render_manifest_summary
 from packstation.labels.sku_label import render_sku_label
 from packstation.services.audit import record_audit
-from packstation.services.printing import PrinterPort
+from packstation.services.printer_port import PrinterPort
 from packstation.services.readiness import SKU_LABELS_PRINTED
 from packstation.storage.database import Database
 from packstation.storage.tables import Barcode, Product

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from packstation.storage.checkpoint import FALLBACK_PAGES, WalCheckpointer
@@ -42,6 +42,25 @@ class Database:
         """A Core transaction for hot paths (scans): fewer objects, same guarantees."""
         with self.engine.begin() as connection:
             yield connection
+
+    @contextmanager
+    def side_reader(self) -> Iterator[Connection | None]:
+        """A second connection to a SQLite file for reads that must not take the write lock
+        (the app's transactions BEGIN IMMEDIATE); None for other databases.
+
+        Its SELECTs run in autocommit on a plain engine and, in WAL mode, neither wait for
+        nor block a writer (the dashboard's refresh beside the benches' scans).
+        """
+        if _sqlite_file(self.engine) is None:
+            yield None
+            return
+        engine = create_engine(self.engine.url)
+        try:
+            with engine.connect() as connection:
+                wal = connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+                yield connection if wal else None
+        finally:
+            engine.dispose()
 
     def dispose(self) -> None:
         if self._checkpointer is not None:

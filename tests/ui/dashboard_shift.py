@@ -199,7 +199,7 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                         reason="completion",
                         state="failed",
                         attempts=3 + i,
-                        last_error="[offline] 打印机离线或未连接 / the printer is offline",
+                        error_code="offline",
                         created_at=at,
                         updated_at=at,
                     )
@@ -214,9 +214,9 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                         bench="B01",
                         printer_spec="",
                         reason="completion",
-                        state="failed",
+                        state="held",
                         attempts=1,
-                        last_error="[outcome_unknown] 发送结果未知 / outcome unknown",
+                        error_code="outcome_unknown",
                         created_at=at,
                         updated_at=at,
                     )
@@ -248,7 +248,7 @@ def build_shift(db: Database, now: datetime, *, troubled: bool, hours: int = 9) 
                 "T000031",
                 {"bench": "B04", "reason": "缺货，客户同意少发"},
             )
-        job_defaults = {"printed_at": None, "last_error": None}
+        job_defaults = {"printed_at": None, "error_code": None}
         rows[PrintJob] = [{**job_defaults, **job} for job in rows[PrintJob]]
         for table in (Order, PackSession, ScanEvent, PrintJob):
             conn.execute(insert(table), rows[table])
