@@ -8,6 +8,7 @@ check character); qrcode gives the QR module matrix.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,24 +72,32 @@ def fit_code128(data: str, avail: int, max_module: int) -> BarcodeFit | None:
     return BarcodeFit(module, total * module)
 
 
-def draw_code128(draw: ImageDraw.ImageDraw, data: str, x: int, y: int, module: int,
-                 height: int) -> int:
-    """Draw the code with its left quiet zone starting at x; return the right edge."""
+def bar_runs(data: str) -> Iterator[tuple[int, int]]:
+    """(first module, width in modules) of each dark bar of the Code 128 of `data`,
+    counted from the end of the left quiet zone: one rectangle per bar, whatever draws it."""
     bars = code128_modules(data)
-    left = x + CODE128_QUIET_MODULES * module
     i, n = 0, len(bars)
     while i < n:
         if bars[i] == "1":
             j = i
             while j < n and bars[j] == "1":
                 j += 1
-            draw.rectangle(
-                (left + i * module, y, left + j * module - 1, y + height - 1), fill=BLACK
-            )
+            yield i, j - i
             i = j
         else:
             i += 1
-    return left + (n + CODE128_QUIET_MODULES) * module
+
+
+def draw_code128(draw: ImageDraw.ImageDraw, data: str, x: int, y: int, module: int,
+                 height: int) -> int:
+    """Draw the code with its left quiet zone starting at x; return the right edge."""
+    left = x + CODE128_QUIET_MODULES * module
+    for start, width in bar_runs(data):
+        draw.rectangle(
+            (left + start * module, y, left + (start + width) * module - 1, y + height - 1),
+            fill=BLACK,
+        )
+    return left + (len(code128_modules(data)) + CODE128_QUIET_MODULES) * module
 
 
 def qr_size(data: str, module: int) -> int:

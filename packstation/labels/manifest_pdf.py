@@ -14,7 +14,7 @@ from datetime import datetime
 from fpdf import FPDF
 
 from packstation.domain.manifests import DestinationCount, ManifestDocument, Parcel
-from packstation.labels.barcodes import CODE128_QUIET_MODULES, code128_modules
+from packstation.labels.barcodes import CODE128_QUIET_MODULES, bar_runs
 from packstation.labels.fonts import font_path
 
 FONT = "noto"
@@ -114,18 +114,9 @@ def _header(pdf: FPDF, doc: ManifestDocument) -> None:
 
 def _code128(pdf: FPDF, data: str, x: float, y: float) -> None:
     """Vector Code 128: one rectangle per bar, at whole modules of MODULE_MM."""
-    bars = code128_modules(data)
     left = x + CODE128_QUIET_MODULES * MODULE_MM
-    i, n = 0, len(bars)
-    while i < n:
-        if bars[i] == "1":
-            j = i
-            while j < n and bars[j] == "1":
-                j += 1
-            pdf.rect(left + i * MODULE_MM, y, (j - i) * MODULE_MM, BAR_HEIGHT_MM, style="F")
-            i = j
-        else:
-            i += 1
+    for start, width in bar_runs(data):
+        pdf.rect(left + start * MODULE_MM, y, width * MODULE_MM, BAR_HEIGHT_MM, style="F")
 
 
 def _section(pdf: FPDF, zh: str, en: str) -> None:
